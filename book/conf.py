@@ -1,0 +1,59 @@
+"""Sphinx configuration shared by every edition; the edition is chosen with ``-D language=xx``."""
+
+import sys
+from pathlib import Path
+
+# The build machinery (Sphinx extension, catalog checks) lives in tools/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+
+project = "Gradient Descent, Step by Step"  # each edition's title comes from languages.toml
+author = "The authors of Gradient Descent, Step by Step"
+copyright = "2026, " + author
+
+extensions = [
+    "myst_nb",
+    "sphinx_copybutton",
+    "sphinx-mathjax-offline",  # MathJax served from the site itself, so math renders offline
+    "editions",  # one build per language: catalogs, kernel language, execution cache, switch
+]
+
+# --- Source -------------------------------------------------------------------------------
+root_doc = "index"
+exclude_patterns = ["_build", "jupyter_execute", ".*"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+nitpicky = True
+
+# --- Execution (myst-nb) --------------------------------------------------------------------
+# Cache mode: a chapter runs again only when its code cells or the package change (see
+# tools/editions.py, which gives each edition its own cache and clears it when code/ changes).
+nb_execution_mode = "cache"
+nb_execution_timeout = 300
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
+
+# --- Translation ----------------------------------------------------------------------------
+language = "en"
+locale_dirs = ["../locales"]
+gettext_compact = False  # one catalog per page: locales/<lang>/LC_MESSAGES/<page>.po
+gettext_location = False  # no line numbers in catalogs: an edit elsewhere does not churn them
+gettext_uuid = False
+gettext_last_translator = "The translators of Gradient Descent, Step by Step"
+gettext_language_team = ""
+
+# --- HTML -----------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_static_path = ["_static"]
+templates_path = ["_templates"]
+html_last_updated_fmt = None  # no build date: two builds give identical pages
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_navbar_depth": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "article_header_end": ["language-switch.html", "article-header-buttons.html"],
+}
+html_css_files = ["book.css"]

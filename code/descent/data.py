@@ -1,0 +1,26 @@
+"""Synthetic data for fitting a straight line."""
+
+import torch
+
+TRUE_PARAMS = (3.0, 2.0)  # slope and intercept that generate the data
+
+
+def make_line_data(
+    n: int = 100,
+    params: tuple[float, float] = TRUE_PARAMS,
+    noise_mean: float = 0.0,
+    seed: int = 0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return ``(x, y)`` with ``y = x @ params + noise``.
+
+    ``x`` has shape ``(n, 2)``: the first column is uniform in [-1, 1), the second is all
+    ones, so the second parameter acts as the intercept (the bias). The noise is uniform on
+    an interval of width 1 centred on ``noise_mean``. The lesson this book grows from used
+    ``torch.rand`` (``noise_mean=0.5``), which shifts every point up by 0.5 on average.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.ones(n, 2)
+    x[:, 0] = torch.rand(n, generator=generator) * 2 - 1
+    noise = torch.rand(n, generator=generator) - 0.5 + noise_mean
+    y = x @ torch.tensor(params) + noise
+    return x, y

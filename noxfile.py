@@ -1,0 +1,101 @@
+"""Sessions for building, previewing, testing and translating the book.
+
+    nox -s book                  build every edition into _build/html/
+    nox -s tests                 unit tests, build tests and browser tests
+    nox -s serve [-- es]         live preview at http://127.0.0.1:8000
+    nox -s translations [-- --check]   update (or check) the gettext catalogs
+    nox -s add-language -- fr    create the catalogs of a new edition
+    nox -s lint                  ruff
+    nox -s bench                 measure build speed and page weight into _build/bench/
+"""
+
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+import nox
+
+REPO = Path(__file__).parent
+BOOK = REPO / "book"
+LANGUAGES = list(tomllib.loads((BOOK / "languages.toml").read_text(encoding="utf-8")))
+SOURCE_LANGUAGE, TRANSLATIONS = LANGUAGES[0], LANGUAGES[1:]
+PYTHON = "3.11"
+CONSTRAINTS = ("-c", "constraints.txt")  # every version pinned; torch is the CPU wheel
+
+nox.options.sessions = ["book", "tests"]
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+
+def install_book(session: nox.Session, *extras: str) -> None:
+    """The package (editable, from code/) with the book's pinned toolchain."""
+    if sys.version_info < (3, 11):
+        session.error("The book needs Python 3.11 or newer to run nox.")
+    session.install(*CONSTRAINTS, "-e", f".[{','.join(('book', *extras))}]")
+    if shutil.which("msgfmt") is None:
+        session.error(
+            "msgfmt (GNU gettext) is missing; the build checks catalogs with it. "
+            "Install it: `apt-get install gettext` or `brew install gettext`."
+        )
+
+
+@nox.session(python=PYTHON)
+def book(session: nox.Session) -> None:
+    """Execute every chapter and build all editions into _build/html/<lang>/."""
+    install_book(session)
+    session.run("python", "tools/build.py", *session.posargs)
+    session.log(f"Open {REPO / '_build' / 'html' / 'index.html'}")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Unit tests of the package, then tests that build the book and read it in Chromium."""
+    install_book(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def serve(session: nox.Session) -> None:
+    """Live preview that rebuilds on save: `nox -s serve` (English) or `nox -s serve -- es`."""
+    install_book(session)
+    session.install(*CONSTRAINTS, "sphinx-autobuild")
+    lang = session.posargs[0] if session.posargs else SOURCE_LANGUAGE
+    if lang not in LANGUAGES:
+        session.error(f"Unknown language {lang!r}; the book has {LANGUAGES}.")
+    out = REPO / "_build" / "serve" / lang
+    session.run(
+        "sphinx-autobuild", "-n", "--keep-going", "-D", f"language={lang}",
+        "-d", str(out / "doctrees"), "--host", "127.0.0.1", "--port", "8000",
+        "--watch", "code", "--watch", "locales", "--re-ignore", r".*\.mo$",
+        "book", str(out / "html"),
+    )  # fmt: skip
+
+
+@nox.session(python=PYTHON)
+def translations(session: nox.Session) -> None:
+    """Extract messages and update every catalog; with `-- --check`, only check them."""
+    install_book(session)
+    session.run("python", "tools/translate.py", *session.posargs, *TRANSLATIONS)
+
+
+@nox.session(name="add-language", python=PYTHON)
+def add_language(session: nox.Session) -> None:
+    """Create the catalogs of a new edition: `nox -s add-language -- fr`."""
+    install_book(session)
+    session.run("python", "tools/translate.py", "--add", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the package, tests and tools."""
+    session.install(*CONSTRAINTS, "ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Measure clean and incremental builds, page weights and memory: _build/bench/report.md."""
+    install_book(session)
+    session.run("python", "tools/bench.py", *session.posargs)

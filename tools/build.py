@@ -1,0 +1,147 @@
+"""Build every edition of the book side by side and publish the ones that succeed.
+
+    python tools/build.py [LANG ...]      # all editions when no language is given
+
+Each edition is built incrementally in ``_build/editions/<lang>/`` (HTML, doctrees and its own
+execution cache) with ``sphinx-build -n -W --keep-going``. Only an edition that builds cleanly
+replaces ``_build/html/<lang>/``, so a broken edit never leaves a half-written site: the last
+good one stays. ``_build/html/index.html`` sends a reader to the edition of their browser's
+language.
+"""
+
+import html
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BOOK = REPO / "book"
+BUILD = REPO / "_build"
+SITE = BUILD / "html"
+STRICT = ["-n", "-W", "--keep-going"]
+
+
+def languages() -> dict[str, dict[str, str]]:
+    return tomllib.loads((BOOK / "languages.toml").read_text(encoding="utf-8"))
+
+
+def edition_dir(lang: str) -> Path:
+    return BUILD / "editions" / lang
+
+
+def sphinx_command(lang: str, *extra: str) -> list[str]:
+    work = edition_dir(lang)
+    return [
+        sys.executable, "-m", "sphinx", *STRICT, "-b", "html", "-D", f"language={lang}",
+        "-d", str(work / "doctrees"), *extra, str(BOOK), str(work / "html"),
+    ]  # fmt: skip
+
+
+def _relay(stream, prefix: str) -> None:
+    for line in stream:
+        sys.stdout.write(f"[{prefix}] {line}")
+        sys.stdout.flush()
+
+
+def build_editions(langs: list[str], *extra: str) -> dict[str, int]:
+    """Run one sphinx-build per edition, all at once (they share nothing); return exit codes."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
+    procs = {}
+    for lang in langs:
+        procs[lang] = subprocess.Popen(
+            sphinx_command(lang, *extra),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+    relays = [
+        threading.Thread(target=_relay, args=(proc.stdout, lang)) for lang, proc in procs.items()
+    ]
+    for relay in relays:
+        relay.start()
+    codes = {lang: proc.wait() for lang, proc in procs.items()}
+    for relay in relays:
+        relay.join()
+    return codes
+
+
+def publish(lang: str) -> None:
+    """Replace ``_build/html/<lang>`` with the fresh build, never leaving a partial copy."""
+    target, fresh, old = SITE / lang, SITE / f".{lang}.new", SITE / f".{lang}.old"
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(edition_dir(lang) / "html", fresh, ignore=shutil.ignore_patterns(".buildinfo"))
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def landing_page(editions: dict[str, dict[str, str]]) -> str:
+    """A page that sends the reader to their browser's language and always lists every edition."""
+    links = "\n".join(
+        f'    <li><a href="{code}/index.html" hreflang="{code}" lang="{code}">'
+        f"{html.escape(e['title'])} ({html.escape(e['name'])})</a></li>"
+        for code, e in editions.items()
+    )
+    codes = list(editions)
+    titles = " · ".join(html.escape(e["title"]) for e in editions.values())
+    return f"""<!DOCTYPE html>
+<html lang="{codes[0]}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{titles}</title>
+  <script>
+    // Open the edition of the reader's first browser language that the book has.
+    (function () {{
+      var editions = {codes!r};
+      var wanted = navigator.languages || [navigator.language || ""];
+      for (var i = 0; i < wanted.length; i++) {{
+        var code = String(wanted[i]).slice(0, 2).toLowerCase();
+        if (editions.indexOf(code) >= 0) {{ location.replace(code + "/index.html"); return; }}
+      }}
+      location.replace(editions[0] + "/index.html");
+    }})();
+  </script>
+  <style>body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; }}</style>
+</head>
+<body>
+  <main>
+  <h1>{titles}</h1>
+  <ul>
+{links}
+  </ul>
+  </main>
+</body>
+</html>
+"""
+
+
+def main(argv: list[str]) -> int:
+    editions = languages()
+    langs = argv or list(editions)
+    unknown = [lang for lang in langs if lang not in editions]
+    if unknown:
+        print(f"error: {unknown} not declared in book/languages.toml", file=sys.stderr)
+        return 2
+    codes = build_editions(langs)
+    SITE.mkdir(parents=True, exist_ok=True)
+    for lang in langs:
+        if codes[lang] == 0:
+            publish(lang)
+    (SITE / "index.html").write_text(landing_page(editions), encoding="utf-8")
+    failed = [lang for lang in langs if codes[lang]]
+    for lang in langs:
+        state = "FAILED, the last good site was kept" if codes[lang] else "built"
+        print(f"{lang}: {state} -> {SITE / lang}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

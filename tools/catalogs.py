@@ -1,0 +1,76 @@
+"""Gettext catalogs: compile them strictly, check them, report progress.
+
+Sphinx accepts a malformed ``.po`` silently (Babel only warns, without the file name), so
+every build compiles the edition's catalogs here first, with GNU ``msgfmt -c``, and stops
+on the first error with the file and line.
+
+Run as a script for translators: ``python tools/catalogs.py check es`` (see CONTRIBUTING.md).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+LOCALES = REPO / "locales"
+
+
+class CatalogError(Exception):
+    """A catalog cannot be used; the message names the file and line."""
+
+
+def catalog_dir(lang: str, locales: Path = LOCALES) -> Path:
+    return locales / lang / "LC_MESSAGES"
+
+
+def msgfmt() -> str:
+    path = shutil.which("msgfmt")
+    if path is None:
+        raise CatalogError(
+            "msgfmt (GNU gettext) is not installed; the build needs it to check catalogs. "
+            "Install it: `apt-get install gettext` (Debian/Ubuntu) or `brew install gettext` (macOS)."
+        )
+    return path
+
+
+def compile_catalog(po: Path) -> Path:
+    """Compile ``po`` to the ``.mo`` beside it when the ``.po`` is newer; return the ``.mo``.
+
+    The ``.mo`` is written only when ``msgfmt -c`` accepts the whole file, and left alone when
+    it is up to date (rewriting it would make Sphinx re-read every page).
+    """
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
+        return mo
+    tmp = mo.with_suffix(".mo.tmp")
+    result = subprocess.run(
+        [msgfmt(), "--check", "-o", str(tmp), str(po)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LC_ALL": "C"},
+    )
+    if result.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise CatalogError(
+            f"msgfmt rejects the catalog {po}:\n{result.stderr.strip()}\n"
+            "Fix the entry at the line named above (a missing quote, a stray keyword, a broken "
+            "plural), then build again. Nothing was changed in the catalog."
+        )
+    tmp.replace(mo)
+    return mo
+
+
+def compile_catalogs(lang: str, locales: Path = LOCALES) -> list[Path]:
+    """Check and compile every catalog of ``lang``; raise :class:`CatalogError` on the first bad one."""
+    return [compile_catalog(po) for po in sorted(catalog_dir(lang, locales).glob("*.po"))]
+
+
+if __name__ == "__main__":
+    try:
+        for lang in sys.argv[1:]:
+            for mo in compile_catalogs(lang):
+                print(f"ok {mo.relative_to(REPO)}")
+    except CatalogError as error:
+        sys.exit(f"error: {error}")

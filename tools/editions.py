@@ -1,0 +1,145 @@
+"""Sphinx extension: one build of the book per language (``-D language=xx``).
+
+For the edition being built it
+- checks and compiles the edition's gettext catalogs first (Sphinx alone accepts broken ones);
+- tells the kernel the language (``DESCENT_LANG``), so the package draws figures in it;
+- gives the edition its own myst-nb execution cache, and clears it when the package changes
+  (jupyter-cache keys a notebook on its code cells only, blind to the code they import);
+- makes every executed chapter depend on the package's files, so Sphinx re-reads it then;
+- offers the templates a language switch with relative links to the same page in each edition.
+"""
+
+import hashlib
+import importlib.util
+import os
+import shutil
+import tomllib
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
+
+import catalogs
+
+logger = logging.getLogger(__name__)
+
+TOOLS = Path(__file__).resolve().parent
+REPO = TOOLS.parent
+LANGUAGES_FILE = REPO / "book" / "languages.toml"
+PACKAGE = "descent"
+
+
+def languages() -> dict[str, dict[str, str]]:
+    """The editions, source language first: ``{code: {"name": ..., "title": ...}}``."""
+    return tomllib.loads(LANGUAGES_FILE.read_text(encoding="utf-8"))
+
+
+def package_files(lang: str) -> list[Path]:
+    """Files whose change can change a chapter's outputs in edition ``lang``."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or spec.origin is None:
+        raise ConfigError(
+            f"The package {PACKAGE!r} is not installed in this environment. "
+            "Build with `nox -s book`, which installs it (editable) from code/."
+        )
+    files = sorted(Path(spec.origin).parent.rglob("*.py"))
+    files += sorted(catalogs.catalog_dir(lang).glob(f"{PACKAGE}.po"))  # the figures' strings
+    return files
+
+
+def fingerprint(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def setup_edition(app: Sphinx, config: Config) -> None:
+    lang = config.language
+    editions = languages()
+    if lang not in editions:
+        raise ConfigError(f"language {lang!r} is not declared in {LANGUAGES_FILE}")
+    config.html_title = editions[lang]["title"]
+    config.project = editions[lang]["title"]
+
+    try:
+        catalogs.compile_catalogs(lang, REPO / "locales")
+    except catalogs.CatalogError as error:
+        raise ConfigError(str(error)) from None
+
+    os.environ["DESCENT_LANG"] = lang  # the kernel is a child process: it inherits this
+    os.environ["DESCENT_LOCALE_DIR"] = str(REPO / "locales")
+
+    app.descent_files = package_files(lang)
+    cache = Path(app.outdir).parent / "jupyter_cache"  # beside html/, one per edition build
+    stamp = cache / "package.sha256"
+    code_hash = fingerprint(app.descent_files)
+    if not stamp.exists() or stamp.read_text() != code_hash:
+        if cache.exists():
+            logger.info(f"[editions] {PACKAGE} changed: clearing the execution cache {cache}")
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        stamp.write_text(code_hash)
+    config.nb_execution_cache_path = str(cache)
+
+
+def note_package_dependency(app: Sphinx, doctree) -> None:
+    """An executed chapter is re-read whenever a file of the package changes."""
+    if app.env.metadata[app.env.docname].get("kernelspec"):
+        for path in app.descent_files:
+            app.env.note_dependency(str(path))
+
+
+def language_links(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
+    """``language_links`` for the templates: relative URLs, so they work from file:// too."""
+    up = "../" * (pagename.count("/") + 1)
+    context["language_links"] = [
+        {
+            "code": code,
+            "name": edition["name"],
+            "url": f"{up}{code}/{pagename}.html",
+            "current": code == app.config.language,
+        }
+        for code, edition in languages().items()
+    ]
+
+
+class _GlueInTranslation:
+    """A glue role that also works inside a translated paragraph.
+
+    Sphinx parses a translated paragraph as a document of its own, without the notebook's
+    outputs, so ``{glue:text}`key``` finds nothing there. Such a role becomes a reference to
+    its own page (``/page.md::key``), which myst-nb resolves after the page is read.
+    """
+
+    def run(self):
+        if "nb_renderer" not in self.document and "::" not in self.text:
+            env = self.document.settings.env
+            self.text = f"/{env.doc2path(env.docname, False)}::{self.with_format(self.text)}"
+        return super().run()
+
+    def with_format(self, text: str) -> str:
+        return text
+
+
+class GlueText(_GlueInTranslation, PasteTextRole):
+    def with_format(self, text: str) -> str:
+        return text if ":" in text else text + ":s"  # the role reads a format after the last colon
+
+
+class GlueAny(_GlueInTranslation, PasteRoleAny):
+    pass
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("myst_nb")
+    for name, role in {"": GlueAny(), "any": GlueAny(), "text": GlueText()}.items():
+        app.add_role_to_domain("glue", name, role, override=True)
+    app.connect("config-inited", setup_edition)
+    app.connect("doctree-read", note_package_dependency)
+    app.connect("html-page-context", language_links)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,200 @@
+"""The translator's tool: extract messages, update catalogs, check them.
+
+    python tools/translate.py es            extract, then update locales/es/ (keeps every translation)
+    python tools/translate.py --check es    fail unless locales/es/ is current, complete and sound
+    python tools/translate.py --add fr      create the catalogs of a new edition
+
+Messages come from the book's Markdown (Sphinx's gettext builder, without executing anything)
+and from the strings the package draws in figures (Babel, keyword ``_``). Updating never
+drops a translation: an edited English paragraph keeps its old translation, marked fuzzy;
+a removed one stays at the end of the catalog as an obsolete (``#~``) entry.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import polib
+
+import catalogs
+
+REPO = Path(__file__).resolve().parents[1]
+BOOK = REPO / "book"
+LOCALES = REPO / "locales"
+POT_DIR = REPO / "_build" / "gettext"
+PACKAGE_SOURCE = REPO / "code" / "descent"
+LINE_WIDTH = 100  # stable wrapping, so diffs show the translation and not re-flowed lines
+
+
+def run(*command: str) -> None:
+    # A fixed creation date keeps catalogs from changing when their messages did not.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env)
+    if result.returncode:
+        sys.exit(f"error: {' '.join(command[:4])}… failed:\n{result.stdout}{result.stderr}")
+
+
+def extract(pot_dir: Path) -> None:
+    """Write one ``.pot`` per page and ``descent.pot`` for the package into ``pot_dir``."""
+    run(
+        sys.executable, "-m", "sphinx", "-b", "gettext", "-n", "-W", "--keep-going", "-q",
+        # Nothing is executed for extraction, so glued values are missing: only that is ignored.
+        "-D", "nb_execution_mode=off", "-D", "suppress_warnings=mystnb.glue",
+        str(BOOK), str(pot_dir),
+    )  # fmt: skip
+    run(
+        sys.executable, "-m", "babel.messages.frontend", "extract", "--keyword=_",
+        "--no-location", "--sort-output", "--omit-header", f"--width={LINE_WIDTH}",
+        "-o", str(pot_dir / "descent.pot"), str(PACKAGE_SOURCE),
+    )  # fmt: skip
+
+
+def update(pot_dir: Path, lang: str) -> None:
+    run(
+        sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot_dir), "-d", str(LOCALES),
+        "-l", lang, "-w", str(LINE_WIDTH),
+    )  # fmt: skip
+
+
+# --- Checks ---------------------------------------------------------------------------------
+# Pieces of MyST markup that a translation must carry over unchanged (term texts aside).
+ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
+MATH = re.compile(r"(?<!\\)\$\$?[^$]+\$\$?")
+CODE = re.compile(r"(?<![`}])``?[^`]+``?")
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def markup(text: str) -> Counter:
+    """What must survive translation: roles with their targets, math, code, link targets."""
+    found = Counter()
+    for name, body in ROLE.findall(text):
+        # A glossary term is referred to by its translated text, so only the role must stay.
+        found[f"{{{name}}}" if name == "term" else f"{{{name}}}`{target(body)}`"] += 1
+    stripped = ROLE.sub("", text)
+    found.update(MATH.findall(stripped))
+    found.update(CODE.findall(stripped))
+    found.update(f"]({link})" for link in LINK.findall(stripped))
+    return found
+
+
+def target(role_body: str) -> str:
+    """The target of ``text <target>``, or the whole body."""
+    explicit = re.search(r"<([^<>]+)>$", role_body)
+    return explicit.group(1) if explicit else role_body
+
+
+def check_catalog(po_path: Path, pot_path: Path | None) -> tuple[list[str], dict]:
+    """Problems of one catalog (each naming the file and line), and its counts."""
+    where = po_path.relative_to(REPO)
+    try:
+        catalogs.compile_catalog(po_path)
+    except catalogs.CatalogError as error:
+        return [str(error)], {}
+    po = polib.pofile(str(po_path))
+    problems = []
+    if pot_path is None:
+        problems.append(f"{where}: no page or module produces this catalog any more")
+    else:
+        wanted = {e.msgid for e in polib.pofile(str(pot_path))}
+        have = {e.msgid for e in po if not e.obsolete}
+        if wanted != have:
+            problems.append(
+                f"{where}: stale ({len(wanted - have)} new, {len(have - wanted)} gone in the "
+                "source); run `nox -s translations` to update it"
+            )
+    for entry in po:
+        if entry.obsolete:
+            continue
+        line = f"{where}:{entry.linenum}"
+        if "fuzzy" in entry.flags:
+            problems.append(f"{line}: fuzzy; review the translation, then remove the fuzzy flag")
+        elif not entry.msgstr:
+            problems.append(f"{line}: untranslated: {entry.msgid[:60]!r}")
+        else:
+            lost = markup(entry.msgid) - markup(entry.msgstr)
+            if lost:
+                problems.append(
+                    f"{line}: the translation loses or alters markup of the source: "
+                    + ", ".join(sorted(lost))
+                )
+    counts = {
+        "entries": len([e for e in po if not e.obsolete]),
+        "translated": len(po.translated_entries()),
+        "fuzzy": len(po.fuzzy_entries()),
+        "untranslated": len(po.untranslated_entries()),
+    }
+    return problems, counts
+
+
+def check(pot_dir: Path, lang: str) -> int:
+    po_dir = catalogs.catalog_dir(lang, LOCALES)
+    pots = {p.stem: p for p in pot_dir.glob("*.pot")}
+    pos = {p.stem: p for p in po_dir.glob("*.po")}
+    problems, rows = [], []
+    for name in sorted(pots.keys() - pos.keys()):
+        problems.append(f"{po_dir.relative_to(REPO)}/{name}.po: missing; run `nox -s translations`")
+    for name, po_path in sorted(pos.items()):
+        found, counts = check_catalog(po_path, pots.get(name))
+        problems += found
+        if counts:
+            rows.append((name, counts))
+    print_progress(lang, rows)
+    for problem in problems:
+        print(f"error: {problem}")
+    print(f"{lang}: {'OK' if not problems else f'{len(problems)} problem(s)'}")
+    return 1 if problems else 0
+
+
+def print_progress(lang: str, rows: list[tuple[str, dict]]) -> None:
+    print(f"\nTranslation progress, {lang}:\n")
+    print(f"| {'catalog':<28} | entries | translated | fuzzy | untranslated | done |")
+    print(f"|{'-' * 30}|---------|------------|-------|--------------|------|")
+    for name, c in rows:
+        done = 100 * c["translated"] // max(c["entries"], 1)
+        print(
+            f"| {name:<28} | {c['entries']:>7} | {c['translated']:>10} | {c['fuzzy']:>5} "
+            f"| {c['untranslated']:>12} | {done:>3} % |"
+        )
+    print()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("languages", nargs="+")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="check only; change nothing")
+    mode.add_argument("--add", action="store_true", help="declare and create a new edition")
+    args = parser.parse_args()
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            extract(Path(tmp))
+            return max(check(Path(tmp), lang) for lang in args.languages)
+    if args.add:
+        declare(args.languages)
+    extract(POT_DIR)
+    for lang in args.languages:
+        update(POT_DIR, lang)
+        print(f"updated {catalogs.catalog_dir(lang, LOCALES).relative_to(REPO)}")
+    return 0
+
+
+def declare(langs: list[str]) -> None:
+    """Add each new language to book/languages.toml (its name and title to be translated)."""
+    path = BOOK / "languages.toml"
+    declared = tomllib.loads(path.read_text(encoding="utf-8"))
+    with path.open("a", encoding="utf-8") as toml:
+        for lang in langs:
+            if lang not in declared:
+                source = next(iter(declared.values()))
+                toml.write(f'\n[{lang}]\nname = "{lang}"\ntitle = "{source["title"]}"\n')
+                print(f"declared {lang} in {path.relative_to(REPO)}: set its name and title there")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
