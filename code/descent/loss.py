@@ -1,0 +1,20 @@
+"""Loss functions: how far a model's predictions are from the targets."""
+
+import torch
+
+
+def mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean squared error: the average of the squared differences ``y_hat - y``."""
+    return ((y_hat - y) ** 2).mean()
+
+
+def mse_surface(
+    x: torch.Tensor, y: torch.Tensor, slopes: torch.Tensor, intercepts: torch.Tensor
+) -> torch.Tensor:
+    """The MSE of the line ``(slope, intercept)`` for every pair of the grid ``slopes × intercepts``.
+
+    Returns a tensor of shape ``(len(intercepts), len(slopes))``, the layout ``contour`` expects.
+    """
+    grid = torch.stack(torch.meshgrid(slopes, intercepts, indexing="xy"), dim=-1)  # (I, S, 2)
+    y_hat = grid @ x.T  # (I, S, n): every line's predictions at once
+    return ((y_hat - y) ** 2).mean(dim=-1)
