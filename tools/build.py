@@ -18,6 +18,8 @@ import threading
 import tomllib
 from pathlib import Path
 
+import catalogs  # tools/catalogs.py, beside this script
+
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"
 BUILD = REPO / "_build"
@@ -130,6 +132,12 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"error: {unknown} not declared in book/languages.toml", file=sys.stderr)
         return 2
+    try:  # Sphinx would accept a broken catalog: stop first, with a clear message
+        for lang in langs:
+            catalogs.compile_catalogs(lang, REPO / "locales")
+    except catalogs.CatalogError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     codes = build_editions(langs)
     SITE.mkdir(parents=True, exist_ok=True)
     for lang in langs:

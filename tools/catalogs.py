@@ -63,8 +63,17 @@ def compile_catalog(po: Path) -> Path:
 
 
 def compile_catalogs(lang: str, locales: Path = LOCALES) -> list[Path]:
-    """Check and compile every catalog of ``lang``; raise :class:`CatalogError` on the first bad one."""
-    return [compile_catalog(po) for po in sorted(catalog_dir(lang, locales).glob("*.po"))]
+    """Check and compile every catalog of ``lang``; raise one :class:`CatalogError` naming all
+    the bad ones (the good ones are compiled all the same)."""
+    compiled, errors = [], []
+    for po in sorted(catalog_dir(lang, locales).glob("*.po")):
+        try:
+            compiled.append(compile_catalog(po))
+        except CatalogError as error:
+            errors.append(str(error))
+    if errors:
+        raise CatalogError("\n\n".join(errors))
+    return compiled
 
 
 if __name__ == "__main__":

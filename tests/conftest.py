@@ -1,0 +1,82 @@
+"""Shared fixtures: the real book built once per test session, and small copies of the project."""
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SITE = REPO / "_build" / "html"
+
+
+def run_build(project: Path, *langs: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the project's own build script, as `nox -s book` does."""
+    return subprocess.run(
+        [sys.executable, str(project / "tools" / "build.py"), *langs],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env or os.environ.copy(),
+    )
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The real book, both editions, built (incrementally) exactly as `nox -s book` builds it."""
+    result = run_build(REPO)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    return SITE
+
+
+class MiniBook:
+    """A copy of the project's machinery (tools, config, templates, package, catalogs) with a
+    tiny book, so a test can break one thing and build in seconds."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        for folder in ("tools", "code", "locales"):
+            shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo"))
+        book = root / "book"
+        book.mkdir()
+        for name in ("conf.py", "languages.toml"):
+            shutil.copy(REPO / "book" / name, book / name)
+        for folder in ("_templates", "_static"):
+            shutil.copytree(REPO / "book" / folder, book / folder)
+        # The copy's catalogs belong to the real chapters; start the mini book without them.
+        for po in (root / "locales").rglob("*.po"):
+            if po.stem not in ("descent", "sphinx"):
+                po.unlink()
+        self.write("index.md", "# Mini book\n\n```{toctree}\nchapter\n```\n")
+        self.write_chapter("x = 1 + 1\nx")
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.root / "book" / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def write_chapter(self, cell: str, name: str = "chapter") -> Path:
+        return self.write(
+            f"{name}.md",
+            "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n"
+            f"  language: python\n---\n\n# A chapter\n\nSome prose.\n\n```{{code-cell}} ipython3\n"
+            f"{cell}\n```\n",
+        )
+
+    def build(self, *langs: str, path: str | None = None) -> subprocess.CompletedProcess:
+        # The kernel and Sphinx import this copy's package, not the installed one.
+        env = {**os.environ, "PYTHONPATH": str(self.root / "code")}
+        if path is not None:
+            env["PATH"] = path
+        return run_build(self.root, *langs, env=env)
+
+    def page(self, lang: str, name: str = "chapter") -> str:
+        return (self.root / "_build" / "html" / lang / f"{name}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def mini_book(tmp_path: Path) -> MiniBook:
+    return MiniBook(tmp_path / "project")

@@ -1,0 +1,104 @@
+"""The real book, both editions, as `nox -s book` builds it: pages, outputs, languages."""
+
+import re
+import tomllib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.build
+
+LANGUAGES = list(tomllib.loads((REPO / "book" / "languages.toml").read_text()))
+PAGES = sorted(p.stem for p in (REPO / "book").glob("*.md"))
+NOTEBOOKS = [p for p in PAGES if "kernelspec:" in (REPO / "book" / f"{p}.md").read_text()]
+
+
+class Paragraphs(HTMLParser):
+    """The text of each <p> in the article body, outside code cells and their outputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.paragraphs, self._stack, self._skip = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        skip = any(c in classes for c in ("cell_output", "highlight", "pasted"))
+        self._stack.append((tag, skip))
+        self._skip += skip
+        if tag == "p" and not self._skip:
+            self.paragraphs.append("")
+
+    def handle_endtag(self, tag):
+        while self._stack:
+            opened, skip = self._stack.pop()
+            self._skip -= skip
+            if opened == tag:
+                break
+
+    def handle_data(self, data):
+        if self._stack and self._stack[-1][0] != "p" and not any(t == "p" for t, _ in self._stack):
+            return
+        if self.paragraphs and not self._skip:
+            self.paragraphs[-1] += data
+
+
+def article(html: str) -> str:
+    match = re.search(r'<article class="bd-article">(.*?)</article>', html, re.S)
+    assert match, "no article in page"
+    return match.group(1)
+
+
+def prose(html: str) -> set[str]:
+    """Paragraphs worth comparing across editions: with several words, whitespace normalized."""
+    parser = Paragraphs()
+    parser.feed(article(html))
+    texts = {" ".join(p.split()) for p in parser.paragraphs}
+    return {t for t in texts if len(re.findall(r"[A-Za-zÁÉÍÓÚáéíóúñÑ]{3,}", t)) >= 3}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_is_built_in_every_edition(site: Path, lang, page):
+    html = (site / lang / f"{page}.html").read_text(encoding="utf-8")
+    assert f'<html lang="{lang}"' in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", NOTEBOOKS)
+def test_every_chapter_was_executed(site: Path, lang, page):
+    body = article((site / lang / f"{page}.html").read_text(encoding="utf-8"))
+    assert 'class="cell_output' in body or 'class="pasted' in body, "no executed output"
+    assert "Traceback" not in body
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_spanish_pages_share_no_paragraph_with_english(site: Path, page):
+    english = prose((site / "en" / f"{page}.html").read_text(encoding="utf-8"))
+    spanish = prose((site / "es" / f"{page}.html").read_text(encoding="utf-8"))
+    assert spanish, "no prose found on the Spanish page"
+    assert not english & spanish, f"untranslated in es/{page}.html: {sorted(english & spanish)}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_language_switch_links_to_the_same_page_in_every_edition(site: Path, page):
+    for lang in LANGUAGES:
+        html = (site / lang / f"{page}.html").read_text(encoding="utf-8")
+        switch = re.search(r'<nav class="language-switch".*?</nav>', html, re.S).group(0)
+        for other in LANGUAGES:
+            if other != lang:
+                href = re.search(rf'href="([^"]+)" hreflang="{other}"', switch).group(1)
+                assert not href.startswith(("/", "http")), "links must be relative"
+                assert (site / lang / href).resolve() == (site / other / f"{page}.html").resolve()
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS)
+def test_spanish_figures_are_not_the_english_ones(site: Path, page):
+    def images(lang):
+        html = (site / lang / f"{page}.html").read_text(encoding="utf-8")
+        return set(re.findall(r'<img [^>]*src="([^"]+\.png)"', article(html)))
+
+    # Images are named by the hash of their bytes: a Spanish label makes a different file.
+    assert not images("en") & images("es")
