@@ -1,16 +1,15 @@
 """Sessions for building, previewing, testing and translating the book.
 
-    nox -s book                  build every edition into _build/html/
-    nox -s tests                 unit tests, build tests and browser tests
-    nox -s serve [-- es]         live preview at http://127.0.0.1:8000
-    nox -s translations [-- --check]   update (or check) the gettext catalogs
-    nox -s add-language -- fr    create the catalogs of a new edition
-    nox -s lint                  ruff
-    nox -s bench                 measure build speed and page weight into _build/bench/
+nox -s book                  build every edition into _build/html/
+nox -s tests                 unit tests, build tests and browser tests
+nox -s serve [-- es]         live preview at http://127.0.0.1:8000
+nox -s translations [-- --check]   update (or check) the gettext catalogs
+nox -s add-language -- fr    create the catalogs of a new edition
+nox -s lint                  ruff
+nox -s bench                 measure build speed and page weight into _build/bench/
 """
 
 import shutil
-import sys
 import tomllib
 from pathlib import Path
 
@@ -30,8 +29,6 @@ nox.options.error_on_missing_interpreters = True
 
 def install_book(session: nox.Session, *extras: str) -> None:
     """The package (editable, from code/) with the book's pinned toolchain."""
-    if sys.version_info < (3, 11):
-        session.error("The book needs Python 3.11 or newer to run nox.")
     session.install(*CONSTRAINTS, "-e", f".[{','.join(('book', *extras))}]")
     if shutil.which("msgfmt") is None:
         session.error(

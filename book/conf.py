@@ -3,12 +3,14 @@
 import sys
 from pathlib import Path
 
+from sphinx.locale import _
+
 # The build machinery (Sphinx extension, catalog checks) lives in tools/.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 project = "Gradient Descent, Step by Step"  # each edition's title comes from languages.toml
-author = "The authors of Gradient Descent, Step by Step"
-copyright = "2026, " + author
+author = ""  # no byline: the footer would show it untranslated
+copyright = "2026"
 
 extensions = [
     "myst_nb",
@@ -54,6 +56,8 @@ html_theme_options = {
     "show_navbar_depth": 2,
     "use_download_button": False,
     "use_fullscreen_button": False,
+    "footer_content_items": ["copyright.html"],
+    "search_bar_text": _("Search this book…"),  # lazy: translated when each page is written
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
 }
 html_css_files = ["book.css"]

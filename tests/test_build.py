@@ -3,7 +3,6 @@
 import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,9 @@ def test_kernel_runs_in_the_language_of_each_edition(mini_book):
     assert "enenen" in mini_book.page("en")
     assert "eseses" in mini_book.page("es")
     # One execution cache per edition, so Spanish outputs never leak into English pages.
-    caches = sorted(p.parent.parent.name for p in (mini_book.root / "_build").rglob("package.sha256"))
+    caches = sorted(
+        p.parent.parent.name for p in (mini_book.root / "_build").rglob("package.sha256")
+    )
     assert caches == ["en", "es"]
 
 
@@ -28,7 +29,9 @@ def test_a_change_to_the_package_shows_in_the_next_build_without_cleaning(mini_b
     assert "(3.0, 2.0)" in mini_book.page("en")
 
     data = mini_book.root / "code" / "descent" / "data.py"
-    data.write_text(data.read_text().replace("TRUE_PARAMS = (3.0, 2.0)", "TRUE_PARAMS = (5.0, 7.0)"))
+    data.write_text(
+        data.read_text().replace("TRUE_PARAMS = (3.0, 2.0)", "TRUE_PARAMS = (5.0, 7.0)")
+    )
     result = mini_book.build("en")
     assert result.returncode == 0, result.stdout
     assert "(5.0, 7.0)" in mini_book.page("en")
@@ -39,7 +42,9 @@ def test_a_failing_cell_stops_the_build_naming_chapter_cell_and_error(mini_book)
     assert mini_book.build("en").returncode == 0
     good_page = mini_book.page("en")
 
-    mini_book.write_chapter("def check(x):\n    raise ValueError('the data has the wrong shape')\ncheck(1)")
+    mini_book.write_chapter(
+        "def check(x):\n    raise ValueError('the data has the wrong shape')\ncheck(1)"
+    )
     result = mini_book.build("en")
     assert result.returncode != 0
     console = ANSI_COLOR.sub("", result.stdout)
@@ -104,7 +109,8 @@ def test_a_glued_value_survives_translation(mini_book):
     po = mini_book.root / "locales" / "es" / "LC_MESSAGES" / "chapter.po"
     po.write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-        'msgid "The answer is {glue:text}`answer`."\nmsgstr "La respuesta es {glue:text}`answer`."\n',
+        'msgid "The answer is {glue:text}`answer`."\n'
+        'msgstr "La respuesta es {glue:text}`answer`."\n',
         encoding="utf-8",
     )
     result = mini_book.build()

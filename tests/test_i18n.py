@@ -5,7 +5,6 @@ import sys
 
 import polib
 import pytest
-
 from conftest import REPO
 
 CATALOG = REPO / "locales" / "es" / "LC_MESSAGES" / "descent.po"
@@ -30,7 +29,9 @@ def drawn_strings(lang: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def spanish() -> dict[str, str]:
-    subprocess.run(["msgfmt", "-c", "-o", str(CATALOG.with_suffix(".mo")), str(CATALOG)], check=True)
+    subprocess.run(
+        ["msgfmt", "-c", "-o", str(CATALOG.with_suffix(".mo")), str(CATALOG)], check=True
+    )
     return {e.msgid: e.msgstr for e in polib.pofile(str(CATALOG)) if e.translated()}
 
 

@@ -30,7 +30,8 @@ def msgfmt() -> str:
     if path is None:
         raise CatalogError(
             "msgfmt (GNU gettext) is not installed; the build needs it to check catalogs. "
-            "Install it: `apt-get install gettext` (Debian/Ubuntu) or `brew install gettext` (macOS)."
+            "Install it: `apt-get install gettext` (Debian/Ubuntu) "
+            "or `brew install gettext` (macOS)."
         )
     return path
 

@@ -16,14 +16,12 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import catalogs
+from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.util import logging
-
-from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
-
-import catalogs
 
 logger = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """The translator's tool: extract messages, update catalogs, check them.
 
-    python tools/translate.py es            extract, then update locales/es/ (keeps every translation)
-    python tools/translate.py --check es    fail unless locales/es/ is current, complete and sound
-    python tools/translate.py --add fr      create the catalogs of a new edition
+    python tools/translate.py es          extract, then update locales/es/ (keeps translations)
+    python tools/translate.py --check es  fail unless locales/es/ is current, complete, sound
+    python tools/translate.py --add fr    create the catalogs of a new edition
 
 Messages come from the book's Markdown (Sphinx's gettext builder, without executing anything)
 and from the strings the package draws in figures (Babel, keyword ``_``). Updating never
@@ -20,9 +20,8 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
-import polib
-
 import catalogs
+import polib
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"

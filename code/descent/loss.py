@@ -11,7 +11,7 @@ def mse(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def mse_surface(
     x: torch.Tensor, y: torch.Tensor, slopes: torch.Tensor, intercepts: torch.Tensor
 ) -> torch.Tensor:
-    """The MSE of the line ``(slope, intercept)`` for every pair of the grid ``slopes × intercepts``.
+    """The MSE of the line ``(slope, intercept)`` for every pair of ``slopes × intercepts``.
 
     Returns a tensor of shape ``(len(intercepts), len(slopes))``, the layout ``contour`` expects.
     """
