@@ -15,6 +15,7 @@ copyright = "2026"
 extensions = [
     "myst_nb",
     "sphinx_copybutton",
+    "sphinx_togglebutton",  # exercise solutions fold away in a dropdown
     "sphinx-mathjax-offline",  # MathJax served from the site itself, so math renders offline
     "editions",  # one build per language: catalogs, kernel language, execution cache, switch
 ]

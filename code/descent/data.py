@@ -24,3 +24,10 @@ def make_line_data(
     noise = torch.rand(n, generator=generator) - 0.5 + noise_mean
     y = x @ torch.tensor(params) + noise
     return x, y
+
+
+def mean_offset(
+    x: torch.Tensor, y: torch.Tensor, params: tuple[float, float] = TRUE_PARAMS
+) -> float:
+    """How far above the line ``params`` the points lie on average: the mean of the noise."""
+    return (y - x @ torch.tensor(params)).mean().item()

@@ -26,6 +26,18 @@ def least_squares(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return torch.linalg.lstsq(x, y.unsqueeze(1)).solution.squeeze(1)
 
 
+def mse_gradient(x: torch.Tensor, y: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
+    """The gradient of the MSE with respect to ``a``, by the formula ``(2/n) xᵀ(xa - y)``."""
+    return 2 / len(x) * x.T @ (x @ a - y)
+
+
+def autograd_gradient(x: torch.Tensor, y: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
+    """The same gradient, found by autograd instead of by hand."""
+    a = nn.Parameter(a.clone())
+    mse(x @ a, y).backward()
+    return a.grad
+
+
 def gradient_descent_step(a: nn.Parameter, x: torch.Tensor, y: torch.Tensor, lr: float) -> float:
     """One step: compute the loss, let autograd find its gradient, step against it."""
     loss = mse(x @ a, y)
@@ -56,3 +68,34 @@ def largest_stable_learning_rate(x: torch.Tensor) -> float:
     """
     hessian = 2 / len(x) * x.T @ x
     return 2 / torch.linalg.eigvalsh(hessian).max().item()
+
+
+def steps_to_reach(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    start: tuple[float, float],
+    lr: float,
+    tol: float = 1e-3,
+    max_steps: int = 10_000,
+) -> int:
+    """How many steps gradient descent needs to come within ``tol`` of the least-squares optimum.
+
+    Returns ``max_steps`` when it never gets there (too small or too large a learning rate).
+    """
+    target = least_squares(x, y)
+    a = nn.Parameter(torch.tensor(start))
+    for step in range(max_steps):
+        if torch.dist(a.detach(), target) < tol:
+            return step
+        gradient_descent_step(a, x, y, lr)
+    return max_steps
+
+
+def fastest_learning_rate(x: torch.Tensor) -> float:
+    """The learning rate ``2 / (λmin + λmax)`` that shrinks the slowest error fastest.
+
+    A step scales the error along each eigenvector of the Hessian by ``1 - lr·λ``; this choice
+    makes the worst factor, at λmin and at λmax, as small as it can be.
+    """
+    eigenvalues = torch.linalg.eigvalsh(2 / len(x) * x.T @ x)
+    return 2 / (eigenvalues.min() + eigenvalues.max()).item()

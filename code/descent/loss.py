@@ -18,3 +18,17 @@ def mse_surface(
     grid = torch.stack(torch.meshgrid(slopes, intercepts, indexing="xy"), dim=-1)  # (I, S, 2)
     y_hat = grid @ x.T  # (I, S, n): every line's predictions at once
     return ((y_hat - y) ** 2).mean(dim=-1)
+
+
+def mae(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean absolute error: the average of the distances ``|y_hat - y|``."""
+    return (y_hat - y).abs().mean()
+
+
+def grid_minimum(
+    x: torch.Tensor, y: torch.Tensor, slopes: torch.Tensor, intercepts: torch.Tensor
+) -> torch.Tensor:
+    """The ``(slope, intercept)`` of the grid whose line has the smallest MSE."""
+    surface = mse_surface(x, y, slopes, intercepts)
+    row, col = divmod(surface.argmin().item(), len(slopes))  # rows are intercepts
+    return torch.stack([slopes[col], intercepts[row]])

@@ -1,0 +1,27 @@
+import torch
+
+from descent.data import TRUE_PARAMS, make_line_data, mean_offset
+
+
+def test_shapes_and_column_of_ones():
+    x, y = make_line_data(n=50)
+    assert x.shape == (50, 2) and y.shape == (50,)
+    assert torch.equal(x[:, 1], torch.ones(50))
+    assert x[:, 0].min() >= -1 and x[:, 0].max() < 1
+
+
+def test_same_seed_same_data_other_seed_other_data():
+    first, again, other = make_line_data(seed=1), make_line_data(seed=1), make_line_data(seed=2)
+    assert all(torch.equal(a, b) for a, b in zip(first, again, strict=True))
+    assert not torch.equal(first[1], other[1])
+
+
+def test_noise_stays_within_half_a_unit_of_its_mean():
+    x, y = make_line_data(n=1000, noise_mean=0.5)
+    noise = y - x @ torch.tensor(TRUE_PARAMS)
+    assert noise.min() >= 0 - 1e-5 and noise.max() <= 1 + 1e-5
+
+
+def test_mean_offset_is_the_noise_mean():
+    assert abs(mean_offset(*make_line_data(n=10_000))) < 0.01
+    assert abs(mean_offset(*make_line_data(n=10_000, noise_mean=0.5)) - 0.5) < 0.01
