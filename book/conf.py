@@ -42,6 +42,7 @@ locale_dirs = ["../locales"]
 gettext_compact = False  # one catalog per page: locales/<lang>/LC_MESSAGES/<page>.po
 gettext_location = False  # no line numbers in catalogs: an edit elsewhere does not churn them
 gettext_uuid = False
+translation_progress_classes = "untranslated"  # an untranslated passage is marked on the page
 gettext_last_translator = "The translators of Gradient Descent, Step by Step"
 gettext_language_team = ""
 

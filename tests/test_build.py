@@ -134,3 +134,20 @@ def test_no_compiled_catalog_is_left_beside_a_rejected_one(mini_book):
     assert mini_book.build("es").returncode != 0
     assert not (po_dir / "broken.mo").exists()
     assert os.path.exists(po_dir / "descent.mo")  # the good ones were compiled
+
+
+def test_a_partly_translated_page_says_so_and_marks_what_is_missing(mini_book):
+    mini_book.write("chapter.md", "# A chapter\n\nFirst paragraph.\n\nSecond paragraph.\n")
+    po = mini_book.root / "locales" / "es" / "LC_MESSAGES" / "chapter.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "A chapter"\nmsgstr "Un capítulo"\n\n'
+        'msgid "First paragraph."\nmsgstr "Primer párrafo."\n',
+        encoding="utf-8",
+    )
+    result = mini_book.build("es")
+    assert result.returncode == 0, result.stdout
+    page = mini_book.page("es")
+    assert "Esta página está traducida solo en parte: 1 de 3" in page
+    assert re.search(r'<p class="untranslated">Second paragraph.</p>', page)
+    assert "Primer párrafo." in page

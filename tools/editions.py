@@ -6,7 +6,9 @@ For the edition being built it
 - gives the edition its own myst-nb execution cache, and clears it when the package changes
   (jupyter-cache keys a notebook on its code cells only, blind to the code they import);
 - makes every executed chapter depend on the package's files, so Sphinx re-reads it then;
-- offers the templates a language switch with relative links to the same page in each edition.
+- offers the templates a language switch with relative links to the same page in each edition;
+- says at the top of a partly translated page, in the edition's language, that it is partly
+  translated (its untranslated passages carry the class ``untranslated``).
 """
 
 import hashlib
@@ -18,9 +20,11 @@ from pathlib import Path
 
 import catalogs
 from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
+from sphinx.locale import _
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -106,6 +110,24 @@ def language_links(app: Sphinx, pagename: str, templatename, context: dict, doct
     ]
 
 
+def flag_partial_translation(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    progress = doctree.get("translation_progress")
+    if not progress or app.config.language == next(iter(languages())):
+        return
+    missing = progress["total"] - progress["translated"]
+    if missing <= 0:
+        return
+    # The message is in book/_templates/interface-strings.html, so it lands in sphinx.po.
+    text = _(
+        "This page is only partly translated: %(missing)s of %(total)s passages are still "
+        "in the source language, marked with a line in the margin."
+    ) % {"missing": missing, "total": progress["total"]}
+    note = nodes.note("", nodes.paragraph(text, text), classes=["translation-incomplete"])
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None:
+        section.insert(1, note)  # right after the page title
+
+
 class _GlueInTranslation:
     """A glue role that also works inside a translated paragraph.
 
@@ -140,4 +162,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", setup_edition)
     app.connect("doctree-read", note_package_dependency)
     app.connect("html-page-context", language_links)
+    app.connect("doctree-resolved", flag_partial_translation)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
