@@ -1,0 +1,122 @@
+"""The translator's workflow: catalogs current and complete, updates that lose nothing, checks
+that catch broken markup, and a new language in one command."""
+
+import subprocess
+import sys
+import tomllib
+
+import polib
+import pytest
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "tools"))
+from translate import markup  # noqa: E402
+
+LANGUAGES = list(tomllib.loads((REPO / "book" / "languages.toml").read_text()))
+
+
+def translate(project, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(project / "tools" / "translate.py"), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_every_catalog_is_current_complete_and_sound(lang):
+    result = translate(REPO, "--check", lang)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "| catalog" in result.stdout  # the progress table
+
+
+def test_markup_that_must_survive_translation():
+    found = markup("The {term}`learning rate` is {glue:text}`lr:.2f`, see $a_t$ and `mse`.")
+    assert found == {
+        "{term}": 1,
+        "{glue:text}`lr:.2f`": 1,
+        "$a_t$": 1,
+        "`mse`": 1,
+    }
+    assert markup("[the docs](https://example.org) and {doc}`the page <gradient-descent>`") == {
+        "](https://example.org)": 1,
+        "{doc}`gradient-descent`": 1,
+    }
+
+
+@pytest.fixture
+def translated_mini_book(mini_book):
+    """A mini book whose one paragraph is translated, after a first `translate.py es`."""
+    mini_book.write("chapter.md", "# A chapter\n\nThe learning rate is small.\n")
+    assert translate(mini_book.root, "es").returncode == 0
+    po_path = mini_book.root / "locales" / "es" / "LC_MESSAGES" / "chapter.po"
+    po = polib.pofile(str(po_path))
+    po.find("A chapter").msgstr = "Un capítulo"
+    po.find("The learning rate is small.").msgstr = "La tasa de aprendizaje es pequeña."
+    po.save()
+    return mini_book, po_path
+
+
+def test_an_edited_paragraph_keeps_its_old_translation_as_fuzzy(translated_mini_book):
+    mini_book, po_path = translated_mini_book
+    mini_book.write("chapter.md", "# A chapter\n\nThe learning rate is very small.\n")
+    result = translate(mini_book.root, "es")
+    assert result.returncode == 0, result.stderr
+    entry = polib.pofile(str(po_path)).find("The learning rate is very small.")
+    assert entry.msgstr == "La tasa de aprendizaje es pequeña."
+    assert "fuzzy" in entry.flags
+    check = translate(mini_book.root, "--check", "es")
+    assert check.returncode == 1
+    assert "chapter.po" in check.stdout and "fuzzy" in check.stdout
+
+
+def test_a_rewritten_paragraph_keeps_its_old_translation_as_obsolete(translated_mini_book):
+    mini_book, po_path = translated_mini_book
+    mini_book.write("chapter.md", "# A chapter\n\nSomething else entirely, with new words.\n")
+    assert translate(mini_book.root, "es").returncode == 0
+    obsolete = [e for e in polib.pofile(str(po_path)) if e.obsolete]
+    assert [e.msgstr for e in obsolete] == ["La tasa de aprendizaje es pequeña."]
+
+
+@pytest.mark.parametrize(
+    ("source", "broken", "lost"),
+    [
+        ("Its value is {glue:text}`lr:.2f`.", "Su valor es {glue:text}`tasa:.2f`.", "lr:.2f"),
+        ("See {term}`epoch`.", "Véase la época.", "{term}"),
+        ("The model is $\\hat y = xa$.", "El modelo es $y = xa$.", "$\\hat y = xa$"),
+    ],
+)
+def test_a_translation_that_breaks_markup_is_rejected_with_file_and_line(
+    translated_mini_book, source, broken, lost
+):
+    mini_book, po_path = translated_mini_book
+    po = polib.pofile(str(po_path))
+    po.append(polib.POEntry(msgid=source, msgstr=broken))
+    po.save()
+    result = translate(mini_book.root, "--check", "es")
+    assert result.returncode == 1
+    line = polib.pofile(str(po_path)).find(source).linenum
+    assert f"locales/es/LC_MESSAGES/chapter.po:{line}: the translation loses" in result.stdout
+    assert lost in result.stdout
+
+
+def test_an_untranslated_entry_fails_the_check_but_not_the_build(mini_book):
+    mini_book.write("chapter.md", "# A chapter\n\nNot yet translated.\n")
+    assert translate(mini_book.root, "es").returncode == 0
+    check = translate(mini_book.root, "--check", "es")
+    assert check.returncode == 1 and "untranslated: 'Not yet translated.'" in check.stdout
+    assert mini_book.build("es").returncode == 0
+
+
+def test_a_new_language_is_one_command(mini_book):
+    result = translate(mini_book.root, "--add", "fr")
+    assert result.returncode == 0, result.stdout + result.stderr
+    declared = tomllib.loads((mini_book.root / "book" / "languages.toml").read_text())
+    assert "fr" in declared
+    assert (mini_book.root / "locales" / "fr" / "LC_MESSAGES" / "chapter.po").exists()
+    assert mini_book.build().returncode == 0
+    english = mini_book.page("en")
+    assert 'hreflang="fr"' in english
+    assert "chapter.html" in mini_book.page("fr")  # its own switch links back
