@@ -18,6 +18,7 @@ extensions = [
     "sphinx_togglebutton",  # exercise solutions fold away in a dropdown
     "sphinx-mathjax-offline",  # MathJax served from the site itself, so math renders offline
     "editions",  # one build per language: catalogs, kernel language, execution cache, switch
+    "downloads",  # each chapter's code as a notebook to download
 ]
 
 # --- Source -------------------------------------------------------------------------------
