@@ -13,6 +13,7 @@ copyright = "2026, " + author
 extensions = [
     "myst_nb",
     "sphinx_copybutton",
+    "sphinx_togglebutton",  # exercise solutions fold away until the reader opens them
     "sphinx-mathjax-offline",  # MathJax served from the site itself, so math renders offline
     "editions",  # one build per language: catalogs, kernel language, execution cache, switch
 ]
