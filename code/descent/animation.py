@@ -35,7 +35,7 @@ BITEXACT_ARGS = [
     "-flags:v", "+bitexact",
     "-map_metadata", "-1",
     "-pix_fmt", "yuv420p",
-    "-crf", "30",
+    "-crf", "34",
     "-preset", "veryslow",
     "-tune", "animation",
     "-movflags", "+faststart",
