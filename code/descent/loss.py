@@ -32,3 +32,14 @@ def grid_minimum(
     surface = mse_surface(x, y, slopes, intercepts)
     row, col = divmod(surface.argmin().item(), len(slopes))  # rows are intercepts
     return torch.stack([slopes[col], intercepts[row]])
+
+
+def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy: the average of ``-log p``, where ``p`` is the probability of the true class.
+
+    ``logits`` has shape ``(n, classes)``: softmax turns each row into probabilities.
+    ``targets`` holds the index of the true class of each row.
+    """
+    shifted = logits - logits.max(dim=1, keepdim=True).values  # exp() of it cannot overflow
+    log_probs = shifted - shifted.exp().sum(dim=1, keepdim=True).log()  # log softmax
+    return -log_probs[torch.arange(len(targets)), targets].mean()

@@ -1,0 +1,91 @@
+"""The animations draw the recorded fit, and the player is small, offline and reproducible."""
+
+import re
+
+import pytest
+import torch
+from descent.animation import (
+    animate_fit,
+    animate_path,
+    encode_mp4,
+    jshtml_size,
+    video_player_html,
+)
+from descent.data import make_line_data
+from descent.fit import fit_gradient_descent
+
+STEPS = 12  # few frames: rendering is the slow part, and the checks hold for any number
+
+
+@pytest.fixture(scope="module")
+def run():
+    x, y = make_line_data(n=50)
+    return x, y, fit_gradient_descent(x, y, start=(-1.0, 1.0), lr=0.1, steps=STEPS)
+
+
+@pytest.fixture(scope="module")
+def fit_animation(run):
+    return animate_fit(*run)
+
+
+@pytest.fixture(scope="module")
+def path_animation(run):
+    return animate_path(*run)
+
+
+def frame_count(anim) -> int:
+    return sum(1 for _ in anim.new_saved_frame_seq())
+
+
+def player_ids(page: str) -> list[str]:
+    return re.findall(r'id="(player-[0-9a-f]+)"', page)
+
+
+def test_one_frame_per_recorded_step(run, fit_animation, path_animation):
+    assert frame_count(fit_animation) == STEPS + 1 == len(run[2].params)
+    assert frame_count(path_animation) == STEPS + 1
+
+
+def test_each_frame_draws_the_line_of_its_step(run, fit_animation):
+    x, _, fit = run
+    line = fit_animation._fig.axes[0].lines[0]
+    xs = torch.sort(x[:, 0]).values
+    for i in [3, 0, STEPS, 7, 3]:  # in any order, and twice: drawing never trains
+        fit_animation._draw_frame(i)
+        slope, intercept = fit.params[i]
+        assert torch.allclose(torch.as_tensor(line.get_xdata()), xs)
+        assert torch.allclose(torch.as_tensor(line.get_ydata()), xs * slope + intercept)
+    assert len(fit.params) == STEPS + 1  # the record is untouched
+
+
+def test_path_frames_are_the_recorded_parameters(run, path_animation):
+    path = path_animation._fig.axes[0].lines[1]
+    for i in [0, 5, STEPS]:
+        path_animation._draw_frame(i)
+        points = torch.stack([torch.as_tensor(path.get_xdata()), torch.as_tensor(path.get_ydata())])
+        assert torch.equal(points.T, run[2].params[: i + 1])
+
+
+def test_video_is_the_same_bytes_every_time(fit_animation, path_animation):
+    first = encode_mp4(fit_animation)
+    assert first[4:8] == b"ftyp"  # an MP4 file
+    assert encode_mp4(fit_animation) == first
+    assert encode_mp4(path_animation) == encode_mp4(path_animation)
+
+
+def test_player_is_offline_labelled_and_small(fit_animation):
+    labels = dict(label="LBL", play="PLY", pause="PSE", previous="PRV", next="NXT")
+    page = video_player_html(fit_animation, step_label="S {step}/{total}", **labels)
+    assert re.search(r'<video src="data:video/mp4;base64,[A-Za-z0-9+/=]+"', page)
+    assert "http" not in page
+    for text in labels.values():
+        assert text in page
+    assert "S 0/12" in page and page.count("<button") == 3
+    assert len(page.encode()) < 0.05 * jshtml_size(fit_animation)
+
+
+def test_player_ids_are_deterministic(fit_animation):
+    first = video_player_html(fit_animation, label="A")
+    assert first == video_player_html(fit_animation, label="A")
+    other = video_player_html(fit_animation, label="B")
+    assert player_ids(first) and player_ids(first) != player_ids(other)

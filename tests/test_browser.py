@@ -1,0 +1,140 @@
+"""The built site in a real browser (Debian's Chromium, driven by Playwright), served on
+127.0.0.1: nothing loads from another host, math renders, the switch and search work, and
+axe-core finds no serious accessibility problem."""
+
+import functools
+import json
+import re
+import shutil
+import threading
+import tomllib
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+LANGUAGES = list(tomllib.loads((REPO / "book" / "languages.toml").read_text()))
+PAGES = sorted(p.stem for p in (REPO / "book").glob("*.md"))
+MATH_PAGES = [p for p in PAGES if "$" in (REPO / "book" / f"{p}.md").read_text()]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path):
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # A missing browser is a failure, not a skip: CI must test pages in a real one.
+    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.requested, page.errors = [], []
+    page.on("request", lambda request: page.requested.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def visit(page: Page, url: str) -> Page:
+    page.goto(url, wait_until="networkidle")
+    return page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_loads_nothing_from_another_host_and_raises_no_error(page, base_url, lang, name):
+    visit(page, f"{base_url}/{lang}/{name}.html")
+    foreign = [url for url in page.requested if not url.startswith(("data:", base_url))]
+    assert not foreign, f"requests to other hosts: {foreign}"
+    assert not page.errors
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", MATH_PAGES)
+def test_math_is_typeset_offline(page, base_url, lang, name):
+    visit(page, f"{base_url}/{lang}/{name}.html")
+    page.wait_for_selector("mjx-container", timeout=15_000)
+    assert page.locator("mjx-container").count() >= 1
+    assert "\\(" not in page.locator("article").inner_text()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_switch_lands_on_the_same_page_in_the_other_edition(page, base_url, lang):
+    other = next(code for code in LANGUAGES if code != lang)
+    visit(page, f"{base_url}/{lang}/gradient-descent.html")
+    page.locator(f'.language-switch a[hreflang="{other}"]').first.click()
+    page.wait_for_load_state()
+    assert page.url == f"{base_url}/{other}/gradient-descent.html"
+    assert page.locator("html").get_attribute("lang") == other
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("es-ES", "es"), ("en-GB", "en"), ("de-DE", "en")])
+def test_the_landing_page_opens_the_edition_of_the_browser_language(
+    browser, base_url, locale, lang
+):
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    page.goto(f"{base_url}/index.html")
+    page.wait_for_url(f"{base_url}/{lang}/index.html")
+    context.close()
+
+
+def test_spanish_search_finds_a_stemmed_spanish_word(page, base_url):
+    visit(page, f"{base_url}/es/search.html?q=p%C3%A9rdidas")  # plural: found by its stem
+    results = page.locator("#search-results li a")
+    results.first.wait_for(timeout=15_000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any("mean-squared-error.html" in href for href in hrefs), hrefs
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_serious_accessibility_violation(page, base_url, lang, name):
+    visit(page, f"{base_url}/{lang}/{name}.html")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in json.loads(result)["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, "\n".join(serious)
+
+
+def test_every_chapter_offers_its_notebook(site):
+    for lang in LANGUAGES:
+        for name in PAGES:
+            html = (site / lang / f"{name}.html").read_text(encoding="utf-8")
+            link = re.search(r'<a href="([^"]+\.ipynb)" download>', html)
+            if "kernelspec:" in (REPO / "book" / f"{name}.md").read_text():
+                notebook = json.loads((site / lang / link.group(1)).read_text(encoding="utf-8"))
+                assert any(cell["cell_type"] == "code" for cell in notebook["cells"])
