@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from myst_nb.core.render import base_render_priority
 from sphinx.locale import _
 
 # The build machinery (Sphinx extension, catalog checks) lives in tools/.
@@ -36,6 +37,10 @@ nb_execution_timeout = 300
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
+# Render outputs for the gettext builder as for HTML, so a glued figure's alt text is extracted.
+nb_mime_priority_overrides = [
+    ("gettext", mime, priority) for mime, priority in base_render_priority()["html"].items()
+]
 
 # --- Translation ----------------------------------------------------------------------------
 language = "en"

@@ -77,7 +77,9 @@ def setup_edition(app: Sphinx, config: Config) -> None:
     os.environ["DESCENT_LOCALE_DIR"] = str(REPO / "locales")
 
     app.descent_files = package_files(lang)
-    cache = Path(app.outdir).parent / "jupyter_cache"  # beside html/, one per edition build
+    # One cache per edition, wherever the HTML goes (book, serve, and the extraction of messages,
+    # which runs the English chapters so that glued figures and their captions exist).
+    cache = REPO / "_build" / "editions" / lang / "jupyter_cache"
     stamp = cache / "package.sha256"
     code_hash = fingerprint(app.descent_files)
     if not stamp.exists() or stamp.read_text() != code_hash:

@@ -43,8 +43,8 @@ def extract(pot_dir: Path) -> None:
     """Write one ``.pot`` per page and ``descent.pot`` for the package into ``pot_dir``."""
     run(
         sys.executable, "-m", "sphinx", "-b", "gettext", "-n", "-W", "--keep-going", "-q",
-        # Nothing is executed for extraction, so glued values are missing: only that is ignored.
-        "-D", "nb_execution_mode=off", "-D", "suppress_warnings=mystnb.glue",
+        # The chapters run (from the English edition's cache): a glued figure's caption and
+        # alt text exist only once its cell has run.
         str(BOOK), str(pot_dir),
     )  # fmt: skip
     run(
