@@ -18,7 +18,7 @@ def test_kernel_runs_in_the_language_of_each_edition(mini_book):
     assert "eseses" in mini_book.page("es")
     # One execution cache per edition, so Spanish outputs never leak into English pages.
     caches = sorted(
-        p.parent.parent.name for p in (mini_book.root / "_build").rglob("package.sha256")
+        p.parent.parent.name for p in (mini_book.root / "_build").rglob("fingerprints.json")
     )
     assert caches == ["en", "es"]
 
@@ -35,7 +35,17 @@ def test_a_change_to_the_package_shows_in_the_next_build_without_cleaning(mini_b
     result = mini_book.build("en")
     assert result.returncode == 0, result.stdout
     assert "(5.0, 7.0)" in mini_book.page("en")
-    assert "clearing the execution cache" in result.stdout
+    assert "chapter.md: its package code changed, it will run again" in result.stdout
+
+
+def test_a_change_elsewhere_in_the_package_reexecutes_nothing(mini_book):
+    mini_book.write_chapter("from descent.data import TRUE_PARAMS\nTRUE_PARAMS")
+    assert mini_book.build("en").returncode == 0
+    classify = mini_book.root / "code" / "descent" / "classify.py"
+    classify.write_text(classify.read_text() + "\n# a change the chapter does not import\n")
+    result = mini_book.build("en")
+    assert result.returncode == 0, result.stdout
+    assert "Executing notebook" not in result.stdout
 
 
 def test_a_failing_cell_stops_the_build_naming_chapter_cell_and_error(mini_book):

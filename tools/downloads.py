@@ -23,13 +23,13 @@ def notebook_of(app: Sphinx, docname: str) -> nbformat.NotebookNode:
     title = app.env.titles[docname].astext()
     cells = [nbformat.v4.new_markdown_cell(f"# {title}")]
     cells += [
-        nbformat.v4.new_code_cell(cell.source)
-        for cell in chapter.cells
-        if cell.cell_type == "code"
+        nbformat.v4.new_code_cell(cell.source) for cell in chapter.cells if cell.cell_type == "code"
     ]
     for number, cell in enumerate(cells):
         cell.id = f"cell-{number}"
-    return nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": chapter.metadata.kernelspec})
+    return nbformat.v4.new_notebook(
+        cells=cells, metadata={"kernelspec": chapter.metadata.kernelspec}
+    )
 
 
 def add_download_link(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:

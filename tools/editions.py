@@ -3,61 +3,38 @@
 For the edition being built it
 - checks and compiles the edition's gettext catalogs first (Sphinx alone accepts broken ones);
 - tells the kernel the language (``DESCENT_LANG``), so the package draws figures in it;
-- gives the edition its own myst-nb execution cache, and clears it when the package changes
-  (jupyter-cache keys a notebook on its code cells only, blind to the code they import);
-- makes every executed chapter depend on the package's files, so Sphinx re-reads it then;
+- gives the edition its own myst-nb execution cache, and drops a chapter's cached outputs when
+  the package code it depends on changes (see execution.py); Sphinx re-reads that chapter then;
 - offers the templates a language switch with relative links to the same page in each edition;
 - says at the top of a partly translated page, in the edition's language, that it is partly
   translated (its untranslated passages carry the class ``untranslated``).
 """
 
-import hashlib
-import importlib.util
 import os
-import shutil
 import tomllib
 from pathlib import Path
 
-import catalogs
-from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
 from docutils import nodes
+from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.locale import _
 from sphinx.util import logging
 
+import catalogs
+import execution
+
 logger = logging.getLogger(__name__)
 
 TOOLS = Path(__file__).resolve().parent
 REPO = TOOLS.parent
 LANGUAGES_FILE = REPO / "book" / "languages.toml"
-PACKAGE = "descent"
 
 
 def languages() -> dict[str, dict[str, str]]:
     """The editions, source language first: ``{code: {"name": ..., "title": ...}}``."""
     return tomllib.loads(LANGUAGES_FILE.read_text(encoding="utf-8"))
-
-
-def package_files(lang: str) -> list[Path]:
-    """Files whose change can change a chapter's outputs in edition ``lang``."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or spec.origin is None:
-        raise ConfigError(
-            f"The package {PACKAGE!r} is not installed in this environment. "
-            "Build with `nox -s book`, which installs it (editable) from code/."
-        )
-    files = sorted(Path(spec.origin).parent.rglob("*.py"))
-    files += sorted(catalogs.catalog_dir(lang).glob(f"{PACKAGE}.po"))  # the figures' strings
-    return files
-
-
-def fingerprint(files: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def setup_edition(app: Sphinx, config: Config) -> None:
@@ -76,26 +53,29 @@ def setup_edition(app: Sphinx, config: Config) -> None:
     os.environ["DESCENT_LANG"] = lang  # the kernel is a child process: it inherits this
     os.environ["DESCENT_LOCALE_DIR"] = str(REPO / "locales")
 
-    app.descent_files = package_files(lang)
+    try:
+        package = execution.package_dir()
+    except execution.PackageMissing as error:
+        raise ConfigError(str(error)) from None
+    catalog = catalogs.catalog_dir(lang, REPO / "locales") / f"{execution.PACKAGE}.po"
+    app.chapter_dependencies = {
+        chapter.resolve(): execution.dependencies(chapter, package, catalog)
+        for chapter in sorted(Path(app.srcdir).rglob("*.md"))
+        if "kernelspec:" in chapter.read_text(encoding="utf-8")
+    }
     # One cache per edition, wherever the HTML goes (book, serve, and the extraction of messages,
     # which runs the English chapters so that glued figures and their captions exist).
     cache = REPO / "_build" / "editions" / lang / "jupyter_cache"
-    stamp = cache / "package.sha256"
-    code_hash = fingerprint(app.descent_files)
-    if not stamp.exists() or stamp.read_text() != code_hash:
-        if cache.exists():
-            logger.info(f"[editions] {PACKAGE} changed: clearing the execution cache {cache}")
-        shutil.rmtree(cache, ignore_errors=True)
-        cache.mkdir(parents=True)
-        stamp.write_text(code_hash)
+    for chapter in execution.drop_stale_outputs(cache, app.chapter_dependencies):
+        logger.info(f"[editions] {chapter.name}: its package code changed, it will run again")
     config.nb_execution_cache_path = str(cache)
 
 
 def note_package_dependency(app: Sphinx, doctree) -> None:
-    """An executed chapter is re-read whenever a file of the package changes."""
-    if app.env.metadata[app.env.docname].get("kernelspec"):
-        for path in app.descent_files:
-            app.env.note_dependency(str(path))
+    """A chapter is re-read whenever a package file it depends on changes."""
+    source = Path(app.env.doc2path(app.env.docname)).resolve()
+    for path in app.chapter_dependencies.get(source, []):
+        app.env.note_dependency(str(path))
 
 
 def language_links(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
