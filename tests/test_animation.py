@@ -4,6 +4,7 @@ import re
 
 import pytest
 import torch
+
 from descent.animation import (
     animate_fit,
     animate_path,

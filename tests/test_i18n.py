@@ -5,6 +5,7 @@ import sys
 
 import polib
 import pytest
+
 from conftest import REPO
 
 CATALOG = REPO / "locales" / "es" / "LC_MESSAGES" / "descent.po"

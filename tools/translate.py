@@ -20,8 +20,9 @@ import tomllib
 from collections import Counter
 from pathlib import Path
 
-import catalogs
 import polib
+
+import catalogs
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"
