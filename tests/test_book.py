@@ -102,3 +102,23 @@ def test_spanish_figures_are_not_the_english_ones(site: Path, page):
 
     # Images are named by the hash of their bytes: a Spanish label makes a different file.
     assert not images("en") & images("es")
+
+
+def test_no_internal_link_or_anchor_is_broken(site: Path):
+    ids: dict[Path, set[str]] = {}
+    broken = []
+    pages = sorted(site.rglob("*.html"))
+    for page in pages:
+        ids[page] = set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for href in re.findall(r'<a [^>]*href="([^"]+)"', html):
+            if href.startswith(("http:", "https:", "mailto:", "data:", "javascript:")):
+                continue
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+            elif anchor and target.suffix == ".html" and anchor not in ids[target]:
+                broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
+    assert not broken, "\n".join(broken[:20])

@@ -161,3 +161,51 @@ def test_a_partly_translated_page_says_so_and_marks_what_is_missing(mini_book):
     assert "Esta página está traducida solo en parte: 1 de 3" in page
     assert re.search(r'<p class="untranslated">Second paragraph.</p>', page)
     assert "Primer párrafo." in page
+
+
+def test_a_chapter_missing_from_the_table_of_contents_fails_the_build(mini_book):
+    mini_book.write("forgotten.md", "# Forgotten\n\nNobody links here.\n")
+    result = mini_book.build("en")
+    assert result.returncode != 0
+    assert "forgotten.md: WARNING: document isn't included in any toctree" in result.stdout
+
+
+def test_a_broken_reference_fails_the_build_with_file_and_line(mini_book):
+    mini_book.write(
+        "index.md", "# Mini book\n\nSee {doc}`no-such-page`.\n\n```{toctree}\nchapter\n```\n"
+    )
+    result = mini_book.build("en")
+    assert result.returncode != 0
+    assert "index.md:3: WARNING: unknown document: 'no-such-page'" in result.stdout
+
+
+def test_a_missing_python_package_names_the_chapter_and_the_module(mini_book):
+    mini_book.write_chapter("import package_that_is_not_installed")
+    result = mini_book.build("en")
+    console = ANSI_COLOR.sub("", result.stdout)
+    assert result.returncode != 0
+    assert str(mini_book.root / "book" / "chapter.md") in console
+    assert "No module named 'package_that_is_not_installed'" in console
+
+
+def test_two_clean_builds_are_byte_identical(mini_book):
+    mini_book.write_chapter(
+        "from myst_nb import glue\n"
+        "from descent.data import make_line_data\n"
+        "from descent.fit import fit_gradient_descent\n"
+        "from descent.plots import plot_data\n"
+        "x, y = make_line_data()\n"
+        "glue('slope', fit_gradient_descent(x, y, (-1.0, 1.0), 0.1, 50).final[0].item())\n"
+        "fig = plot_data(x, y)"
+    )
+
+    def clean_build() -> dict[str, bytes]:
+        shutil.rmtree(mini_book.root / "_build", ignore_errors=True)
+        assert mini_book.build().returncode == 0
+        site = mini_book.root / "_build" / "html"
+        return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    first, second = clean_build(), clean_build()
+    assert any(name.endswith(".png") for name in first)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
