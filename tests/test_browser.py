@@ -138,3 +138,43 @@ def test_every_chapter_offers_its_notebook(site):
             if "kernelspec:" in (REPO / "book" / f"{name}.md").read_text():
                 notebook = json.loads((site / lang / link.group(1)).read_text(encoding="utf-8"))
                 assert any(cell["cell_type"] == "code" for cell in notebook["cells"])
+
+
+def player(page: Page, base_url: str, lang: str = "en"):
+    visit(page, f"{base_url}/{lang}/animation.html")
+    root = page.locator("video").first.locator("xpath=..")
+    page.wait_for_function("document.querySelector('video').readyState >= 2")
+    return root
+
+
+def test_the_animation_plays_and_pauses(page, base_url):
+    root = player(page, base_url)
+    status = root.locator("output")
+    start = status.inner_text()
+    root.locator("[data-act=play]").click()
+    page.wait_for_function("document.querySelector('video').currentTime > 0.5", timeout=10_000)
+    root.locator("[data-act=play]").click()  # now a pause button
+    assert page.evaluate("document.querySelector('video').paused")
+    assert status.inner_text() != start
+
+
+def test_the_animation_steps_from_the_keyboard(page, base_url):
+    root = player(page, base_url)
+    status = root.locator("output")
+    before = status.inner_text()
+    root.locator("[data-act=next]").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.wait_for_function("(b) => document.querySelector('output').textContent !== b", arg=before)
+    after_two = status.inner_text()
+    assert re.search(r"\b2\b", after_two), after_two
+    root.locator("[data-act=prev]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('output').textContent.match(/\\b1\\b/)")
+
+
+def test_the_spanish_player_speaks_spanish(page, base_url):
+    root = player(page, base_url, "es")
+    labels = [root.locator(f"[data-act={act}]").inner_text() for act in ("play", "prev", "next")]
+    english = ["Play", "Previous step", "Next step"]
+    assert not set(labels) & set(english), labels

@@ -3,6 +3,8 @@
 import os
 import re
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -209,3 +211,17 @@ def test_two_clean_builds_are_byte_identical(mini_book):
     assert any(name.endswith(".png") for name in first)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+
+
+OLD_PYTHONS = sorted(Path("/root/.pyenv/versions").glob("3.10*/bin/python3"))
+
+
+@pytest.mark.skipif(not OLD_PYTHONS, reason="no Python older than 3.11 on this machine")
+def test_an_unsupported_python_is_refused_with_a_clear_message(mini_book):
+    result = subprocess.run(
+        [str(OLD_PYTHONS[0]), str(mini_book.root / "tools" / "build.py")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "the book needs Python 3.11 or newer, and this is Python 3.10" in result.stderr

@@ -9,16 +9,24 @@ good one stays. ``_build/html/index.html`` sends a reader to the edition of thei
 language.
 """
 
-import html
-import os
-import shutil
-import subprocess
 import sys
-import threading
-import tomllib
-from pathlib import Path
 
-import catalogs  # tools/catalogs.py, beside this script
+# Checked before anything newer is imported (tomllib is 3.11).
+if sys.version_info < (3, 11):  # noqa: UP036
+    sys.exit(
+        f"error: the book needs Python 3.11 or newer, and this is Python {sys.version.split()[0]}."
+        " Run `nox -s book`, which makes an environment with Python 3.11."
+    )
+
+import html  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import tomllib  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import catalogs  # noqa: E402  (tools/catalogs.py, beside this script)
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"
