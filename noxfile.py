@@ -49,6 +49,11 @@ def book(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Unit tests of the package, then tests that build the book and read it in Chromium."""
     install_book(session, "test")
+    # axe-core, injected into pages by the browser tests; pinned by tests/browser/package-lock.json
+    if not (REPO / "tests" / "browser" / "node_modules" / "axe-core").exists():
+        session.run(
+            "npm", "ci", "--prefix", "tests/browser", "--no-audit", "--no-fund", external=True
+        )
     session.run("pytest", *session.posargs)
 
 

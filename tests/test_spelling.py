@@ -1,0 +1,53 @@
+"""Spanish spelling of every translation, checked by hunspell with the Spanish dictionary.
+
+Words the dictionary lacks but the book uses on purpose (minilote, PyTorch…) are listed in
+locales/es/wordlist.txt, one per line.
+"""
+
+import re
+import shutil
+import subprocess
+
+import polib
+import pytest
+
+from conftest import REPO
+
+CATALOGS = sorted((REPO / "locales" / "es" / "LC_MESSAGES").glob("*.po"))
+WORDLIST = REPO / "locales" / "es" / "wordlist.txt"
+TERM = re.compile(r"\{term\}`([^`<]+?)\s*(?:<[^>]*>)?`")  # keep a term's visible text
+MARKUP = [
+    re.compile(r"\{[\w:-]+\}`[^`]*`"),  # other roles: names and targets, never translated
+    re.compile(r"\$\$?[^$]+\$\$?"),  # math
+    re.compile(r"``?[^`]+``?"),  # code
+    re.compile(r"\]\([^)]*\)"),  # link targets
+    re.compile(r"https?://\S+"),
+    re.compile(r"%\(\w+\)s|\{\w+\}"),  # placeholders
+]
+
+
+def prose(text: str) -> str:
+    text = TERM.sub(r"\1", text)
+    for pattern in MARKUP:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def test_hunspell_is_installed():
+    assert shutil.which("hunspell"), "apt-get install hunspell hunspell-es"
+
+
+@pytest.mark.parametrize("catalog", CATALOGS, ids=lambda p: p.stem)
+def test_spanish_spelling(catalog):
+    # An entry copied as it is (a display-math block) is not prose.
+    entries = [e for e in polib.pofile(str(catalog)) if e.translated() and e.msgstr != e.msgid]
+    text = "\n".join(prose(e.msgstr) for e in entries)
+    result = subprocess.run(
+        ["hunspell", "-d", "es_ES", "-p", str(WORDLIST), "-l"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    unknown = sorted({word for word in result.stdout.split() if len(word) > 1})  # x, n: symbols
+    assert not unknown, f"{catalog.name}: words hunspell does not know: {unknown}"
