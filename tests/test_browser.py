@@ -178,3 +178,24 @@ def test_the_spanish_player_speaks_spanish(page, base_url):
     labels = [root.locator(f"[data-act={act}]").inner_text() for act in ("play", "prev", "next")]
     english = ["Play", "Previous step", "Next step"]
     assert not set(labels) & set(english), labels
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_phone_sized_screen_needs_no_sideways_scrolling(browser, base_url, name):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="en-US")
+    page = visit(context.new_page(), f"{base_url}/es/{name}.html")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 1, f"{overflow}px wider than the screen"
+
+
+def test_dark_mode_follows_the_reader_system(browser, base_url):
+    context = browser.new_context(color_scheme="dark")
+    page = visit(context.new_page(), f"{base_url}/en/gradient-descent.html")
+    assert page.locator("html").get_attribute("data-theme") == "dark"
+    context.close()
+
+
+def test_code_blocks_have_a_copy_button(page, base_url):
+    visit(page, f"{base_url}/en/gradient-descent.html")
+    assert page.locator("button.copybtn").count() >= 3
