@@ -20,6 +20,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.locale import _
+from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
+from sphinx.util.i18n import docname_to_domain
 from sphinx.util import logging
 
 import catalogs
@@ -110,6 +113,31 @@ def flag_partial_translation(app: Sphinx, doctree: nodes.document, docname: str)
         section.insert(1, note)  # right after the page title
 
 
+class CorrectTranslationProgress(SphinxTransform):
+    """Fix two miscounts of Sphinx's translation progress, before it counts (and marks) nodes.
+
+    - An image whose alt text Sphinx translated stays flagged untranslated (Sphinx marks only
+      the alt's replacement, not the node): it is translated when its alt is a translation.
+    - The front matter (``file_format: mystnb``) is a field list at the top of the page that
+      Sphinx removes later; it is metadata, never a passage to translate.
+    """
+
+    default_priority = 21  # after sphinx.transforms.i18n.Locale (20), before the count (25)
+
+    def apply(self, **kwargs) -> None:
+        textdomain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [self.env.srcdir / directory for directory in self.config.locale_dirs]
+        catalog, has_catalog = init_locale(dirs, self.config.language, textdomain)
+        translations = set(getattr(catalog, "_catalog", {}).values()) if has_catalog else set()
+        for image in self.document.findall(nodes.image):
+            if image.get("translated") is False and image.get("alt") in translations:
+                image["translated"] = True
+        for child in self.document.children:
+            if isinstance(child, nodes.field_list):
+                for node in child.findall(nodes.Element):
+                    node.attributes.pop("translated", None)
+
+
 class _GlueInTranslation:
     """A glue role that also works inside a translated paragraph.
 
@@ -145,4 +173,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", note_package_dependency)
     app.connect("html-page-context", language_links)
     app.connect("doctree-resolved", flag_partial_translation)
+    app.add_transform(CorrectTranslationProgress)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -234,15 +234,19 @@ def video_player_html(
         "labels": json.dumps(labels, ensure_ascii=False).replace("</", "<\\/"),
     }
     first_step = labels["step"].format(step=0, total=last)
+    # Outside the f-string below, where Babel's extractor (Python 3.11) would not see them.
+    previous = previous or _("Previous step")
+    next = next or _("Next step")
+    seek_label = seek_label or _("Choose a step")
     return f"""<figure class="descent-player" id="{pid}">
 <video src="{source}" aria-label="{e(label)}" preload="auto" muted playsinline
  style="max-width:100%;height:auto"></video>
 <div class="descent-player__controls" role="group" aria-label="{e(label)}">
 <button type="button" data-act="play">{e(labels["play"])}</button>
-<button type="button" data-act="prev">{e(previous or _("Previous step"))}</button>
-<button type="button" data-act="next">{e(next or _("Next step"))}</button>
+<button type="button" data-act="prev">{e(previous)}</button>
+<button type="button" data-act="next">{e(next)}</button>
 <input type="range" min="0" max="{last}" step="1" value="0"
- aria-label="{e(seek_label or _("Choose a step"))}">
+ aria-label="{e(seek_label)}">
 <output aria-live="polite">{e(first_step)}</output>
 </div>
 <script>{script}</script>
