@@ -122,3 +122,11 @@ def test_no_internal_link_or_anchor_is_broken(site: Path):
             elif anchor and target.suffix == ".html" and anchor not in ids[target]:
                 broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
     assert not broken, "\n".join(broken[:20])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_a_fully_translated_edition_shows_no_partial_translation_note(site: Path, lang):
+    for page in PAGES:
+        html = (site / lang / f"{page}.html").read_text(encoding="utf-8")
+        assert "translation-incomplete" not in html, page
+        assert 'class="untranslated' not in html, page
