@@ -17,7 +17,7 @@ extensions = [
     "myst_nb",
     "sphinx_copybutton",
     "sphinx_togglebutton",  # exercise solutions fold away until the reader opens them
-    "sphinx-mathjax-offline",  # MathJax served from the site itself, so math renders offline
+    "offline_math",  # MathJax served from the site itself, so math renders offline
     "editions",  # one build per language: catalogs, kernel language, execution cache, switch
     "downloads",  # each chapter's code as a notebook to download
 ]

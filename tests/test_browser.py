@@ -134,9 +134,10 @@ def test_every_chapter_offers_its_notebook(site):
     for lang in LANGUAGES:
         for name in PAGES:
             html = (site / lang / f"{name}.html").read_text(encoding="utf-8")
-            link = re.search(r'<a href="([^"]+\.ipynb)" download>', html)
+            links = re.findall(r'<a href="([^"]+\.ipynb)" download>', html)
             if "kernelspec:" in (REPO / "book" / f"{name}.md").read_text():
-                notebook = json.loads((site / lang / link.group(1)).read_text(encoding="utf-8"))
+                assert len(links) == 1, f"{lang}/{name}.html offers {len(links)} notebooks"
+                notebook = json.loads((site / lang / links[0]).read_text(encoding="utf-8"))
                 assert any(cell["cell_type"] == "code" for cell in notebook["cells"])
 
 
