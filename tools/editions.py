@@ -22,8 +22,8 @@ from sphinx.errors import ConfigError
 from sphinx.locale import _
 from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
-from sphinx.util.i18n import docname_to_domain
 from sphinx.util import logging
+from sphinx.util.i18n import docname_to_domain
 
 import catalogs
 import execution

@@ -64,6 +64,57 @@ def losses_by_confidence(p: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return -torch.log(p), (1 - p) ** 2
 
 
+@dataclass(frozen=True)
+class PointCost:
+    """One point's two costs, and their gradients with respect to its logit ``z``."""
+
+    index: int  # which point of the data
+    label: int  # its class, 0 or 1 (flipped when no point was wrong)
+    flipped: bool  # True when the label was flipped to make a confident mistake
+    probability: float  # the probability the model gives to the class ``label``
+    cross_entropy: float
+    squared_error: float
+    cross_entropy_grad: float  # d(cross-entropy)/dz
+    squared_error_grad: float  # d(squared error)/dz
+
+
+def most_confident_mistake(
+    weights: torch.Tensor, x: torch.Tensor, labels: torch.Tensor
+) -> PointCost:
+    """Both costs of the point the model is most confidently wrong about, and their gradients.
+
+    With two classes, softmax depends only on ``z = z₁ - z₀``, the logit of class 1:
+    ``p = sigmoid(z)``. When every point is classified correctly, the most confidently right
+    one is taken and its label flipped, which makes it a confident mistake.
+    """
+    logits = x @ weights
+    z_all = logits[:, 1] - logits[:, 0]
+    p_true = torch.where(labels == 1, torch.sigmoid(z_all), torch.sigmoid(-z_all))
+    index = int(p_true.argmin())
+    label = int(labels[index])
+    flipped = p_true[index].item() >= 0.5  # no mistake at all: make one
+    if flipped:
+        index = int(p_true.argmax())
+        label = 1 - int(labels[index])
+    z = z_all[index].detach().clone().requires_grad_()
+    p = torch.sigmoid(z)  # the probability of class 1
+    # The book's cross_entropy, on the logits (0, z): softmax gives them the same probabilities.
+    ce = cross_entropy(torch.stack([torch.zeros(()), z]).unsqueeze(0), torch.tensor([label]))
+    squared = (p - label) ** 2
+    (ce_grad,) = torch.autograd.grad(ce, z)
+    (squared_grad,) = torch.autograd.grad(squared, z)
+    return PointCost(
+        index=index,
+        label=label,
+        flipped=flipped,
+        probability=(p if label == 1 else 1 - p).item(),
+        cross_entropy=ce.item(),
+        squared_error=squared.item(),
+        cross_entropy_grad=ce_grad.item(),
+        squared_error_grad=squared_grad.item(),
+    )
+
+
 def plot_losses_by_confidence(
     *,
     title: str | None = None,

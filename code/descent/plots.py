@@ -142,7 +142,7 @@ def plot_learning_rates(
     ylabel: str | None = None,
 ) -> Figure:
     """One loss curve per learning rate, side by side, each on its own log scale."""
-    labels = labels or (_("too small"), _("good"), _("too large"))
+    labels = labels or (_("too small"), _("safe"), _("too large"))
     titles = [f"{label}: η = {lr:.3g}" for label, lr in zip(labels, lrs, strict=True)]
     fig, axes = new_axes_row(titles, xlabel or _("step"), ylabel or _("loss (MSE)"))
     for ax, losses in zip(axes, histories, strict=True):
