@@ -67,5 +67,6 @@ html_theme_options = {
     "footer_content_items": ["copyright.html"],
     "search_bar_text": _("Search this book…"),  # lazy: translated when each page is written
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
+    "navbar_persistent": [],  # no second search field in a top bar: the sidebar has one
 }
 html_css_files = ["book.css"]
