@@ -156,6 +156,12 @@ def main(argv: list[str]) -> int:
     for lang in langs:
         state = "FAILED, the last good site was kept" if codes[lang] else "built"
         print(f"{lang}: {state} -> {SITE / lang}")
+    if failed:
+        print(
+            "The first error above names the file (and line, or the cell and its traceback). "
+            "Fix it and build again: only what changed is redone.",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
