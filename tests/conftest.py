@@ -66,6 +66,14 @@ class MiniBook:
             f"{cell}\n```\n",
         )
 
+    def write_catalog(self, page: str, translations: dict[str, str], lang: str = "es") -> Path:
+        """The catalog of ``page`` with these ``msgid: msgstr`` entries."""
+        entries = "".join(f'\nmsgid "{k}"\nmsgstr "{v}"\n' for k, v in translations.items())
+        path = self.root / "locales" / lang / "LC_MESSAGES" / f"{page}.po"
+        header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        path.write_text(header + entries, encoding="utf-8")
+        return path
+
     def build(self, *langs: str, path: str | None = None) -> subprocess.CompletedProcess:
         # The kernel and Sphinx import this copy's package, not the installed one.
         env = {**os.environ, "PYTHONPATH": str(self.root / "code")}

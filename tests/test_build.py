@@ -118,12 +118,8 @@ def test_a_glued_value_survives_translation(mini_book):
         The answer is {glue:text}`answer`.
         """,
     )
-    po = mini_book.root / "locales" / "es" / "LC_MESSAGES" / "chapter.po"
-    po.write_text(
-        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-        'msgid "The answer is {glue:text}`answer`."\n'
-        'msgstr "La respuesta es {glue:text}`answer`."\n',
-        encoding="utf-8",
+    mini_book.write_catalog(
+        "chapter", {"The answer is {glue:text}`answer`.": "La respuesta es {glue:text}`answer`."}
     )
     result = mini_book.build()
     assert result.returncode == 0, result.stdout
@@ -150,12 +146,8 @@ def test_no_compiled_catalog_is_left_beside_a_rejected_one(mini_book):
 
 def test_a_partly_translated_page_says_so_and_marks_what_is_missing(mini_book):
     mini_book.write("chapter.md", "# A chapter\n\nFirst paragraph.\n\nSecond paragraph.\n")
-    po = mini_book.root / "locales" / "es" / "LC_MESSAGES" / "chapter.po"
-    po.write_text(
-        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-        'msgid "A chapter"\nmsgstr "Un capítulo"\n\n'
-        'msgid "First paragraph."\nmsgstr "Primer párrafo."\n',
-        encoding="utf-8",
+    mini_book.write_catalog(
+        "chapter", {"A chapter": "Un capítulo", "First paragraph.": "Primer párrafo."}
     )
     result = mini_book.build("es")
     assert result.returncode == 0, result.stdout
