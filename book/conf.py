@@ -55,6 +55,7 @@ gettext_language_team = ""
 # --- HTML -----------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 templates_path = ["_templates"]
 html_last_updated_fmt = None  # no build date: two builds give identical pages
 html_copy_source = False
@@ -69,4 +70,5 @@ html_theme_options = {
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
     "navbar_persistent": [],  # no second search field in a top bar: the sidebar has one
 }
+html_context = {"default_mode": "auto"}  # follow the reader's system (and no console error)
 html_css_files = ["book.css"]

@@ -107,6 +107,7 @@ def landing_page(editions: dict[str, dict[str, str]]) -> str:
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{titles}</title>
+  <link rel="icon" href="{codes[0]}/_static/favicon.svg" type="image/svg+xml">
   <script>
     // Open the edition of the reader's first browser language that the book has.
     (function () {{
