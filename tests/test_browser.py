@@ -61,6 +61,7 @@ def page(browser) -> Page:
     page.requested, page.errors = [], []
     page.on("request", lambda request: page.requested.append(request.url))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))  # 404s too
     yield page
     context.close()
 
