@@ -217,3 +217,11 @@ def test_an_unsupported_python_is_refused_with_a_clear_message(mini_book):
     )
     assert result.returncode == 1
     assert "the book needs Python 3.11 or newer, and this is Python 3.10" in result.stderr
+
+
+def test_an_edition_whose_kernel_did_not_start_is_built_again_once(mini_book):
+    # The same words as jupyter_client's start-up failure, raised here from a cell.
+    mini_book.write_chapter('raise RuntimeError("Kernel didn\'t respond in 60 seconds")')
+    result = mini_book.build("en")
+    assert result.returncode != 0
+    assert result.stdout.count("building it again, once") == 1

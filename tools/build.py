@@ -51,14 +51,22 @@ def sphinx_command(lang: str, *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
-def _relay(stream, prefix: str) -> None:
+# A kernel that does not answer at start-up is the machine's trouble, not the book's: seen once
+# when two editions started kernels at the same moment on a busy machine.
+KERNEL_START_FAILURES = ("Kernel didn't respond", "Kernel died before replying")
+
+
+def _relay(stream, prefix: str, kernel_failed: set[str]) -> None:
     for line in stream:
         sys.stdout.write(f"[{prefix}] {line}")
         sys.stdout.flush()
+        if any(failure in line for failure in KERNEL_START_FAILURES):
+            kernel_failed.add(prefix)
 
 
-def build_editions(langs: list[str], *extra: str) -> dict[str, int]:
-    """Run one sphinx-build per edition, all at once (they share nothing); return exit codes."""
+def build_editions(langs: list[str], *extra: str) -> tuple[dict[str, int], set[str]]:
+    """Run one sphinx-build per edition, all at once (they share nothing); return exit codes
+    and the editions whose Jupyter kernel failed to start."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
     procs = {}
     for lang in langs:
@@ -69,15 +77,17 @@ def build_editions(langs: list[str], *extra: str) -> dict[str, int]:
             text=True,
             env=env,
         )
+    kernel_failed: set[str] = set()
     relays = [
-        threading.Thread(target=_relay, args=(proc.stdout, lang)) for lang, proc in procs.items()
+        threading.Thread(target=_relay, args=(proc.stdout, lang, kernel_failed))
+        for lang, proc in procs.items()
     ]
     for relay in relays:
         relay.start()
     codes = {lang: proc.wait() for lang, proc in procs.items()}
     for relay in relays:
         relay.join()
-    return codes
+    return codes, kernel_failed
 
 
 def publish(lang: str) -> None:
@@ -147,7 +157,11 @@ def main(argv: list[str]) -> int:
     except catalogs.CatalogError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    codes = build_editions(langs)
+    codes, kernel_failed = build_editions(langs)
+    retry = [lang for lang in langs if codes[lang] and lang in kernel_failed]
+    if retry:  # once: what already ran is in the execution cache
+        print(f"A Jupyter kernel did not start in time for {retry}; building it again, once.")
+        codes.update(build_editions(retry)[0])
     SITE.mkdir(parents=True, exist_ok=True)
     for lang in langs:
         if codes[lang] == 0:
