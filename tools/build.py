@@ -23,7 +23,6 @@ import os  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
-import tomllib  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import catalogs  # noqa: E402  (tools/catalogs.py, beside this script)
@@ -35,19 +34,15 @@ SITE = BUILD / "html"
 STRICT = ["-n", "-W", "--keep-going"]
 
 
-def languages() -> dict[str, dict[str, str]]:
-    return tomllib.loads((BOOK / "languages.toml").read_text(encoding="utf-8"))
-
-
 def edition_dir(lang: str) -> Path:
     return BUILD / "editions" / lang
 
 
-def sphinx_command(lang: str, *extra: str) -> list[str]:
+def sphinx_command(lang: str) -> list[str]:
     work = edition_dir(lang)
     return [
         sys.executable, "-m", "sphinx", *STRICT, "-b", "html", "-D", f"language={lang}",
-        "-d", str(work / "doctrees"), *extra, str(BOOK), str(work / "html"),
+        "-d", str(work / "doctrees"), str(BOOK), str(work / "html"),
     ]  # fmt: skip
 
 
@@ -64,14 +59,14 @@ def _relay(stream, prefix: str, kernel_failed: set[str]) -> None:
             kernel_failed.add(prefix)
 
 
-def build_editions(langs: list[str], *extra: str) -> tuple[dict[str, int], set[str]]:
+def build_editions(langs: list[str]) -> tuple[dict[str, int], set[str]]:
     """Run one sphinx-build per edition, all at once (they share nothing); return exit codes
     and the editions whose Jupyter kernel failed to start."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
     procs = {}
     for lang in langs:
         procs[lang] = subprocess.Popen(
-            sphinx_command(lang, *extra),
+            sphinx_command(lang),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -145,7 +140,7 @@ def landing_page(editions: dict[str, dict[str, str]]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    editions = languages()
+    editions = catalogs.languages()
     langs = argv or list(editions)
     unknown = [lang for lang in langs if lang not in editions]
     if unknown:
@@ -153,7 +148,7 @@ def main(argv: list[str]) -> int:
         return 2
     try:  # Sphinx would accept a broken catalog: stop first, with a clear message
         for lang in langs:
-            catalogs.compile_catalogs(lang, REPO / "locales")
+            catalogs.compile_catalogs(lang)
     except catalogs.CatalogError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

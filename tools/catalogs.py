@@ -1,4 +1,4 @@
-"""Gettext catalogs: compile them strictly, check them, report progress.
+"""The editions and their gettext catalogs: which languages, and catalogs compiled strictly.
 
 Sphinx accepts a malformed ``.po`` silently (Babel only warns, without the file name), so
 every build compiles the edition's catalogs here first, with GNU ``msgfmt -c``, and stops
@@ -11,10 +11,17 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 LOCALES = REPO / "locales"
+LANGUAGES_FILE = REPO / "book" / "languages.toml"
+
+
+def languages() -> dict[str, dict[str, str]]:
+    """The editions, source language first: ``{code: {"name": ..., "title": ...}}``."""
+    return tomllib.loads(LANGUAGES_FILE.read_text(encoding="utf-8"))
 
 
 class CatalogError(Exception):

@@ -11,7 +11,6 @@ For the edition being built it
 """
 
 import os
-import tomllib
 from pathlib import Path
 
 from docutils import nodes
@@ -32,35 +31,29 @@ logger = logging.getLogger(__name__)
 
 TOOLS = Path(__file__).resolve().parent
 REPO = TOOLS.parent
-LANGUAGES_FILE = REPO / "book" / "languages.toml"
-
-
-def languages() -> dict[str, dict[str, str]]:
-    """The editions, source language first: ``{code: {"name": ..., "title": ...}}``."""
-    return tomllib.loads(LANGUAGES_FILE.read_text(encoding="utf-8"))
 
 
 def setup_edition(app: Sphinx, config: Config) -> None:
     lang = config.language
-    editions = languages()
+    editions = catalogs.languages()
     if lang not in editions:
-        raise ConfigError(f"language {lang!r} is not declared in {LANGUAGES_FILE}")
+        raise ConfigError(f"language {lang!r} is not declared in {catalogs.LANGUAGES_FILE}")
     config.html_title = editions[lang]["title"]
     config.project = editions[lang]["title"]
 
     try:
-        catalogs.compile_catalogs(lang, REPO / "locales")
+        catalogs.compile_catalogs(lang)
     except catalogs.CatalogError as error:
         raise ConfigError(str(error)) from None
 
     os.environ["DESCENT_LANG"] = lang  # the kernel is a child process: it inherits this
-    os.environ["DESCENT_LOCALE_DIR"] = str(REPO / "locales")
+    os.environ["DESCENT_LOCALE_DIR"] = str(catalogs.LOCALES)
 
     try:
         package = execution.package_dir()
     except execution.PackageMissing as error:
         raise ConfigError(str(error)) from None
-    catalog = catalogs.catalog_dir(lang, REPO / "locales") / f"{execution.PACKAGE}.po"
+    catalog = catalogs.catalog_dir(lang) / f"{execution.PACKAGE}.po"
     app.chapter_dependencies = {
         chapter.resolve(): execution.dependencies(chapter, package, catalog)
         for chapter in sorted(Path(app.srcdir).rglob("*.md"))
@@ -91,13 +84,13 @@ def language_links(app: Sphinx, pagename: str, templatename, context: dict, doct
             "url": f"{up}{code}/{pagename}.html",
             "current": code == app.config.language,
         }
-        for code, edition in languages().items()
+        for code, edition in catalogs.languages().items()
     ]
 
 
 def flag_partial_translation(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     progress = doctree.get("translation_progress")
-    if not progress or app.config.language == next(iter(languages())):
+    if not progress or app.config.language == next(iter(catalogs.languages())):
         return
     missing = progress["total"] - progress["translated"]
     if missing <= 0:

@@ -16,7 +16,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import catalogs
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"
-LOCALES = REPO / "locales"
+LOCALES = catalogs.LOCALES
 POT_DIR = REPO / "_build" / "gettext"
 PACKAGE_SOURCE = REPO / "code" / "descent"
 LINE_WIDTH = 100  # stable wrapping, so diffs show the translation and not re-flowed lines
@@ -186,8 +185,8 @@ def main() -> int:
 
 def declare(langs: list[str]) -> None:
     """Add each new language to book/languages.toml (its name and title to be translated)."""
-    path = BOOK / "languages.toml"
-    declared = tomllib.loads(path.read_text(encoding="utf-8"))
+    path = catalogs.LANGUAGES_FILE
+    declared = catalogs.languages()
     with path.open("a", encoding="utf-8") as toml:
         for lang in langs:
             if lang not in declared:
