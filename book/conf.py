@@ -1,13 +1,7 @@
 """Sphinx configuration shared by every edition; the edition is chosen with ``-D language=xx``."""
 
-import sys
-from pathlib import Path
-
 from myst_nb.core.render import base_render_priority
 from sphinx.locale import _
-
-# The build machinery (Sphinx extension, catalog checks) lives in tools/.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 project = "Gradient Descent, Step by Step"  # each edition's title comes from languages.toml
 author = ""  # no byline: the footer would show it untranslated
@@ -17,9 +11,11 @@ extensions = [
     "myst_nb",
     "sphinx_copybutton",
     "sphinx_togglebutton",  # exercise solutions fold away until the reader opens them
-    "offline_math",  # MathJax served from the site itself, so math renders offline
-    "editions",  # one build per language: catalogs, kernel language, execution cache, switch
-    "downloads",  # each chapter's code as a notebook to download
+    # The build's own extensions, in tools/book_build (installed by nox):
+    "book_build.offline_math",  # math renders without the network
+    "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch
+    "book_build.glue",  # glue roles inside translated paragraphs
+    "book_build.downloads",  # each chapter as a notebook to download
 ]
 
 # --- Source -------------------------------------------------------------------------------
@@ -31,7 +27,7 @@ nitpicky = True
 
 # --- Execution (myst-nb) --------------------------------------------------------------------
 # Cache mode: a chapter runs again only when its code cells or the package change (see
-# tools/editions.py, which gives each edition its own cache and clears it when code/ changes).
+# tools/book_build/editions.py: each edition has its own cache, cleared when code/ changes).
 nb_execution_mode = "cache"
 nb_execution_timeout = 300
 nb_execution_raise_on_error = True
@@ -68,6 +64,7 @@ html_theme_options = {
     "footer_content_items": ["copyright.html"],
     "search_bar_text": _("Search this book…"),  # lazy: translated when each page is written
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
+    "article_footer_items": ["run-yourself.html"],
     "navbar_persistent": [],  # no second search field in a top bar: the sidebar has one
 }
 html_context = {"default_mode": "auto"}  # follow the reader's system (and no console error)

@@ -13,14 +13,20 @@ REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "_build" / "html"
 
 
+def project_env(project: Path, **extra: str) -> dict:
+    """An environment in which ``project``'s own package and build come first on the path."""
+    path = os.pathsep.join(str(project / folder) for folder in ("code", "tools"))
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
 def run_build(project: Path, *langs: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the project's own build script, as `nox -s book` does."""
+    """Run the project's own build command, as `nox -s book` does."""
     return subprocess.run(
-        [sys.executable, str(project / "tools" / "build.py"), *langs],
+        [sys.executable, "-m", "book_build.build", *langs],
         cwd=project,
         capture_output=True,
         text=True,
-        env=env or os.environ.copy(),
+        env=env or project_env(project),
     )
 
 
@@ -39,7 +45,9 @@ class MiniBook:
     def __init__(self, root: Path):
         self.root = root
         for folder in ("tools", "code", "locales"):
-            shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo"))
+            shutil.copytree(
+                REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo", "*.egg-info")
+            )
         book = root / "book"
         book.mkdir()
         for name in ("conf.py", "languages.toml"):
@@ -48,7 +56,7 @@ class MiniBook:
             shutil.copytree(REPO / "book" / folder, book / folder)
         # The copy's catalogs belong to the real chapters; start the mini book without them.
         for po in (root / "locales").rglob("*.po"):
-            if po.stem not in ("descent", "sphinx"):
+            if po.stem not in ("descent", "sphinx", "book_build"):
                 po.unlink()
         self.write("index.md", "# Mini book\n\n```{toctree}\nchapter\n```\n")
         self.write_chapter("x = 1 + 1\nx")
@@ -75,10 +83,8 @@ class MiniBook:
         return path
 
     def build(self, *langs: str, path: str | None = None) -> subprocess.CompletedProcess:
-        # The kernel and Sphinx import this copy's package, not the installed one.
-        env = {**os.environ, "PYTHONPATH": str(self.root / "code")}
-        if path is not None:
-            env["PATH"] = path
+        # The kernel and Sphinx import this copy's package and build, not the installed ones.
+        env = project_env(self.root, **({"PATH": path} if path is not None else {}))
         return run_build(self.root, *langs, env=env)
 
     def page(self, lang: str, name: str = "chapter") -> str:

@@ -1,19 +1,18 @@
 """The real book, both editions, as `nox -s book` builds it: pages, outputs, languages."""
 
 import re
-import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from book_build import project
 
 pytestmark = pytest.mark.build
 
-LANGUAGES = list(tomllib.loads((REPO / "book" / "languages.toml").read_text()))
-PAGES = sorted(p.stem for p in (REPO / "book").glob("*.md"))
-NOTEBOOKS = [p for p in PAGES if "kernelspec:" in (REPO / "book" / f"{p}.md").read_text()]
+LANGUAGES = list(project.languages())
+PAGES = sorted(p.stem for p in project.BOOK.glob("*.md"))
+NOTEBOOKS = [p.stem for p in project.chapters()]
 
 
 class Paragraphs(HTMLParser):
@@ -130,3 +129,10 @@ def test_a_fully_translated_edition_shows_no_partial_translation_note(site: Path
         html = (site / lang / f"{page}.html").read_text(encoding="utf-8")
         assert "translation-incomplete" not in html, page
         assert 'class="untranslated' not in html, page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_fixed_english_label_in_a_spanish_page(site: Path, page):
+    html = (site / "es" / f"{page}.html").read_text(encoding="utf-8")
+    assert 'aria-label="Page"' not in html
+    assert 'aria-label="Contenido de esta página"' in html or "jb-print-toc" not in html

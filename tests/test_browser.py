@@ -7,13 +7,13 @@ import json
 import re
 import shutil
 import threading
-import tomllib
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from book_build import project
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -24,8 +24,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-LANGUAGES = list(tomllib.loads((REPO / "book" / "languages.toml").read_text()))
-PAGES = sorted(p.stem for p in (REPO / "book").glob("*.md"))
+LANGUAGES = list(project.languages())
+PAGES = sorted(p.stem for p in project.BOOK.glob("*.md"))
+CHAPTERS = [p.stem for p in project.chapters()]
 MATH_PAGES = [p for p in PAGES if "$" in (REPO / "book" / f"{p}.md").read_text()]
 ALL_PAGES = [*PAGES, "search", "genindex"]  # the chapters and the pages Sphinx adds
 
@@ -57,13 +58,17 @@ def browser():
 @pytest.fixture
 def page(browser) -> Page:
     context = browser.new_context(locale="en-US")
-    page = context.new_page()
+    yield watched(context.new_page())
+    context.close()
+
+
+def watched(page: Page) -> Page:
+    """``page``, recording every request it makes and every error it reports."""
     page.requested, page.errors = [], []
     page.on("request", lambda request: page.requested.append(request.url))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))  # 404s too
-    yield page
-    context.close()
+    return page
 
 
 def visit(page: Page, url: str) -> Page:
@@ -71,22 +76,34 @@ def visit(page: Page, url: str) -> Page:
     return page
 
 
+PHONE = {"width": 375, "height": 740}
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", ALL_PAGES)
-def test_a_page_loads_nothing_from_another_host_and_raises_no_error(page, base_url, lang, name):
+def test_every_page_on_a_phone(browser, base_url, lang, name):
+    """One visit per page, on a phone-sized screen: nothing from another host, no error,
+    no sideways scrolling, math typeset, and no serious accessibility problem (axe-core)."""
+    context = browser.new_context(viewport=PHONE, locale="en-US")
+    page = watched(context.new_page())
     visit(page, f"{base_url}/{lang}/{name}.html")
     foreign = [url for url in page.requested if not url.startswith(("data:", base_url))]
     assert not foreign, f"requests to other hosts: {foreign}"
     assert not page.errors
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("name", MATH_PAGES)
-def test_math_is_typeset_offline(page, base_url, lang, name):
-    visit(page, f"{base_url}/{lang}/{name}.html")
-    page.wait_for_selector("mjx-container", timeout=15_000)
-    assert page.locator("mjx-container").count() >= 1
-    assert "\\(" not in page.locator("article").inner_text()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{overflow}px wider than the screen"
+    if name in MATH_PAGES:
+        page.wait_for_selector("mjx-container", timeout=15_000)
+        assert "\\(" not in page.locator("article").inner_text()
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in json.loads(result)["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, "\n".join(serious)
+    context.close()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -118,26 +135,12 @@ def test_spanish_search_finds_a_stemmed_spanish_word(page, base_url):
     assert any("mean-squared-error.html" in href for href in hrefs), hrefs
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("name", ALL_PAGES)
-def test_axe_finds_no_serious_accessibility_violation(page, base_url, lang, name):
-    visit(page, f"{base_url}/{lang}/{name}.html")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in json.loads(result)["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, "\n".join(serious)
-
-
 def test_every_chapter_offers_its_notebook(site):
     for lang in LANGUAGES:
         for name in PAGES:
             html = (site / lang / f"{name}.html").read_text(encoding="utf-8")
             links = re.findall(r'<a href="([^"]+\.ipynb)" download>', html)
-            if "kernelspec:" in (REPO / "book" / f"{name}.md").read_text():
+            if name in CHAPTERS:
                 assert len(links) == 1, f"{lang}/{name}.html offers {len(links)} notebooks"
                 notebook = json.loads((site / lang / links[0]).read_text(encoding="utf-8"))
                 assert any(cell["cell_type"] == "code" for cell in notebook["cells"])
@@ -181,15 +184,6 @@ def test_the_spanish_player_speaks_spanish(page, base_url):
     labels = [root.locator(f"[data-act={act}]").inner_text() for act in ("play", "prev", "next")]
     english = ["Play", "Previous step", "Next step"]
     assert not set(labels) & set(english), labels
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_a_phone_sized_screen_needs_no_sideways_scrolling(browser, base_url, name):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="en-US")
-    page = visit(context.new_page(), f"{base_url}/es/{name}.html")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    context.close()
-    assert overflow <= 1, f"{overflow}px wider than the screen"
 
 
 def test_dark_mode_follows_the_reader_system(browser, base_url):

@@ -8,20 +8,20 @@ import tomllib
 import polib
 import pytest
 
-from conftest import REPO
+from book_build import project as book
+from book_build.translate import markup
+from conftest import REPO, project_env
 
-sys.path.insert(0, str(REPO / "tools"))
-from translate import markup  # noqa: E402
-
-LANGUAGES = list(tomllib.loads((REPO / "book" / "languages.toml").read_text()))
+LANGUAGES = list(book.languages())
 
 
 def translate(project, *args) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(project / "tools" / "translate.py"), *args],
+        [sys.executable, "-m", "book_build.translate", *args],
         cwd=project,
         capture_output=True,
         text=True,
+        env=project_env(project),
     )
 
 

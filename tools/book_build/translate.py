@@ -1,11 +1,12 @@
 """The translator's tool: extract messages, update catalogs, check them.
 
-    python tools/translate.py es          extract, then update locales/es/ (keeps translations)
-    python tools/translate.py --check es  fail unless locales/es/ is current, complete, sound
-    python tools/translate.py --add fr    create the catalogs of a new edition
+    python -m book_build.translate es          extract, then update locales/es/ (keeps translations)
+    python -m book_build.translate --check es  fail unless locales/es/ is current, complete, sound
+    python -m book_build.translate --add fr    create the catalogs of a new edition
 
-Messages come from the book's Markdown (Sphinx's gettext builder, without executing anything)
-and from the strings the package draws in figures (Babel, keyword ``_``). Updating never
+Messages come from the book's Markdown and templates (Sphinx's gettext builder), from the strings
+the package draws in figures (Babel, keyword ``_``: ``descent.pot``) and from the strings of the
+build's own Sphinx extensions (``book_build.pot``). Updating never
 drops a translation: an edited English paragraph keeps its old translation, marked fuzzy;
 a removed one stays at the end of the catalog as an obsolete (``#~``) entry.
 """
@@ -21,13 +22,13 @@ from pathlib import Path
 
 import polib
 
-import catalogs
+from book_build import catalogs, project
+from book_build.editions import MESSAGES
+from book_build.project import BOOK, LOCALES, REPO
 
-REPO = Path(__file__).resolve().parents[1]
-BOOK = REPO / "book"
-LOCALES = catalogs.LOCALES
-POT_DIR = REPO / "_build" / "gettext"
-PACKAGE_SOURCE = REPO / "code" / "descent"
+POT_DIR = project.BUILD / "gettext"
+# Catalogs extracted from Python code with Babel: {catalog: source folder}
+PYTHON_SOURCES = {project.PACKAGE: project.PACKAGE_DIR, MESSAGES: Path(__file__).parent}
 LINE_WIDTH = 100  # stable wrapping, so diffs show the translation and not re-flowed lines
 
 
@@ -40,18 +41,19 @@ def run(*command: str) -> None:
 
 
 def extract(pot_dir: Path) -> None:
-    """Write one ``.pot`` per page and ``descent.pot`` for the package into ``pot_dir``."""
+    """Write one ``.pot`` per page, and one per Python source of messages, into ``pot_dir``."""
     run(
         sys.executable, "-m", "sphinx", "-b", "gettext", "-n", "-W", "--keep-going", "-q",
         # The chapters run (from the English edition's cache): a glued figure's caption and
         # alt text exist only once its cell has run.
         str(BOOK), str(pot_dir),
     )  # fmt: skip
-    run(
-        sys.executable, "-m", "babel.messages.frontend", "extract", "--keyword=_",
-        "--no-location", "--sort-output", "--omit-header", f"--width={LINE_WIDTH}",
-        "-o", str(pot_dir / "descent.pot"), str(PACKAGE_SOURCE),
-    )  # fmt: skip
+    for name, source in PYTHON_SOURCES.items():
+        run(
+            sys.executable, "-m", "babel.messages.frontend", "extract", "--keyword=_",
+            "--no-location", "--sort-output", "--omit-header", f"--width={LINE_WIDTH}",
+            "-o", str(pot_dir / f"{name}.pot"), str(source),
+        )  # fmt: skip
 
 
 def update(pot_dir: Path, lang: str) -> None:
@@ -132,7 +134,7 @@ def check_catalog(po_path: Path, pot_path: Path | None) -> tuple[list[str], dict
 
 
 def check(pot_dir: Path, lang: str) -> int:
-    po_dir = catalogs.catalog_dir(lang, LOCALES)
+    po_dir = project.catalog_dir(lang)
     pots = {p.stem: p for p in pot_dir.glob("*.pot")}
     pos = {p.stem: p for p in po_dir.glob("*.po")}
     problems, rows = [], []
@@ -165,11 +167,15 @@ def print_progress(lang: str, rows: list[tuple[str, dict]]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("languages", nargs="+")
+    parser.add_argument("languages", nargs="*", help="default: every translation")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="check only; change nothing")
     mode.add_argument("--add", action="store_true", help="declare and create a new edition")
     args = parser.parse_args()
+    if not args.languages:
+        if args.add:
+            parser.error("say which language to add, e.g. `nox -s add-language -- fr`")
+        args.languages = list(project.languages())[1:]
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             extract(Path(tmp))
@@ -179,14 +185,14 @@ def main() -> int:
     extract(POT_DIR)
     for lang in args.languages:
         update(POT_DIR, lang)
-        print(f"updated {catalogs.catalog_dir(lang, LOCALES).relative_to(REPO)}")
+        print(f"updated {project.catalog_dir(lang).relative_to(REPO)}")
     return 0
 
 
 def declare(langs: list[str]) -> None:
     """Add each new language to book/languages.toml (its name and title to be translated)."""
-    path = catalogs.LANGUAGES_FILE
-    declared = catalogs.languages()
+    path = project.LANGUAGES_FILE
+    declared = project.languages()
     with path.open("a", encoding="utf-8") as toml:
         for lang in langs:
             if lang not in declared:

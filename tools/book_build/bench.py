@@ -1,6 +1,6 @@
 """Measure the build: clean and incremental build times, executions, page weights, memory.
 
-    python tools/bench.py        (or `nox -s bench`)
+    python -m book_build.bench        (or `nox -s bench`)
 
 Everything runs in one go on a copy of the project in ``_build/bench/project`` (so the edits
 below never touch your tree), and the report compares the figures with the targets, as ratios
@@ -18,8 +18,9 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-OUT = REPO / "_build" / "bench"
+from book_build.project import BUILD, REPO
+
+OUT = BUILD / "bench"
 PROJECT = OUT / "project"
 LANGS = ["en", "es"]
 CHAPTER = "linear-regression"  # the page whose prose and translation the bench edits
@@ -30,6 +31,11 @@ def copy_project() -> None:
     shutil.rmtree(PROJECT, ignore_errors=True)
     for folder in ("book", "code", "locales", "tools"):
         shutil.copytree(REPO / folder, PROJECT / folder, ignore=shutil.ignore_patterns("*.mo"))
+
+
+def project_path() -> str:
+    """The copy's package and build machinery come first on the path, not the installed ones."""
+    return os.pathsep.join(str(PROJECT / folder) for folder in ("code", "tools"))
 
 
 def tree_rss(root_pid: int) -> int:
@@ -54,10 +60,10 @@ def tree_rss(root_pid: int) -> int:
 
 def build(*langs: str) -> dict:
     """One run of the project's build script: seconds, executions and re-reads, peak memory."""
-    env = {**os.environ, "PYTHONPATH": str(PROJECT / "code")}
+    env = {**os.environ, "PYTHONPATH": project_path()}
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, str(PROJECT / "tools" / "build.py"), *langs],
+        [sys.executable, "-m", "book_build.build", *langs],
         cwd=PROJECT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -136,7 +142,7 @@ def default_jshtml_bytes() -> int:
         "fit = fit_gradient_descent(x, y, start=(-1.0, 1.0), lr=0.1, steps=100)\n"
         "print(jshtml_size(animate_fit(x, y, fit)))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(PROJECT / "code"), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "PYTHONPATH": project_path(), "MPLBACKEND": "Agg"}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     return int(out.stdout.strip().splitlines()[-1])
 

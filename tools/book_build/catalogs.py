@@ -1,35 +1,20 @@
-"""The editions and their gettext catalogs: which languages, and catalogs compiled strictly.
+"""Gettext catalogs, checked and compiled strictly.
 
-Sphinx accepts a malformed ``.po`` silently (Babel only warns, without the file name), so
-every build compiles the edition's catalogs here first, with GNU ``msgfmt -c``, and stops
-on the first error with the file and line.
-
-Run as a script for translators: ``python tools/catalogs.py check es`` (see CONTRIBUTING.md).
+Sphinx accepts a malformed ``.po`` silently (Babel only warns, without the file name), so each
+edition's build compiles its catalogs here first, with GNU ``msgfmt -c``, and stops on the
+first error with the file and line.
 """
 
 import os
 import shutil
 import subprocess
-import sys
-import tomllib
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-LOCALES = REPO / "locales"
-LANGUAGES_FILE = REPO / "book" / "languages.toml"
-
-
-def languages() -> dict[str, dict[str, str]]:
-    """The editions, source language first: ``{code: {"name": ..., "title": ...}}``."""
-    return tomllib.loads(LANGUAGES_FILE.read_text(encoding="utf-8"))
+from book_build.project import LOCALES, catalog_dir
 
 
 class CatalogError(Exception):
     """A catalog cannot be used; the message names the file and line."""
-
-
-def catalog_dir(lang: str, locales: Path = LOCALES) -> Path:
-    return locales / lang / "LC_MESSAGES"
 
 
 def msgfmt() -> str:
@@ -82,12 +67,3 @@ def compile_catalogs(lang: str, locales: Path = LOCALES) -> list[Path]:
     if errors:
         raise CatalogError("\n\n".join(errors))
     return compiled
-
-
-if __name__ == "__main__":
-    try:
-        for lang in sys.argv[1:]:
-            for mo in compile_catalogs(lang):
-                print(f"ok {mo.relative_to(REPO)}")
-    except CatalogError as error:
-        sys.exit(f"error: {error}")

@@ -2,9 +2,10 @@
 
 For the edition being built it
 - checks and compiles the edition's gettext catalogs first (Sphinx alone accepts broken ones);
-- tells the kernel the language (``DESCENT_LANG``), so the package draws figures in it;
+- tells the kernel the language (``DESCENT_LANG``), so the package draws figures in it, and
+  starts kernels that cannot race another edition's for a port (see kernels.py);
 - gives the edition its own myst-nb execution cache, and drops a chapter's cached outputs when
-  the package code it depends on changes (see execution.py); Sphinx re-reads that chapter then;
+  the package code it depends on changes (see dependencies.py); Sphinx re-reads it then;
 - offers the templates a language switch with relative links to the same page in each edition;
 - says at the top of a partly translated page, in the edition's language, that it is partly
   translated (its untranslated passages carry the class ``untranslated``).
@@ -14,62 +15,52 @@ import os
 from pathlib import Path
 
 from docutils import nodes
-from myst_nb.ext.glue.roles import PasteRoleAny, PasteTextRole
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
-from sphinx.locale import _
-from sphinx.locale import init as init_locale
+from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
-from sphinx.util.i18n import docname_to_domain
 
-import catalogs
-import execution
+from book_build import catalogs, dependencies, kernels, project
 
 logger = logging.getLogger(__name__)
-
-TOOLS = Path(__file__).resolve().parent
-REPO = TOOLS.parent
+MESSAGES = "book_build"  # this extension's own catalog: locales/<lang>/LC_MESSAGES/book_build.po
+_ = get_translation(MESSAGES)
 
 
 def setup_edition(app: Sphinx, config: Config) -> None:
     lang = config.language
-    editions = catalogs.languages()
+    editions = project.languages()
     if lang not in editions:
-        raise ConfigError(f"language {lang!r} is not declared in {catalogs.LANGUAGES_FILE}")
-    config.html_title = editions[lang]["title"]
-    config.project = editions[lang]["title"]
-
+        raise ConfigError(f"language {lang!r} is not declared in {project.LANGUAGES_FILE}")
+    config.html_title = config.project = editions[lang]["title"]
     try:
         catalogs.compile_catalogs(lang)
     except catalogs.CatalogError as error:
         raise ConfigError(str(error)) from None
+    app.add_message_catalog(MESSAGES, str(project.LOCALES))  # compiled just above
 
     os.environ["DESCENT_LANG"] = lang  # the kernel is a child process: it inherits this
-    os.environ["DESCENT_LOCALE_DIR"] = str(catalogs.LOCALES)
+    os.environ["DESCENT_LOCALE_DIR"] = str(project.LOCALES)
+    kernels.install_kernelspec(project.edition_dir(lang) / "jupyter")
 
-    try:
-        package = execution.package_dir()
-    except execution.PackageMissing as error:
-        raise ConfigError(str(error)) from None
-    catalog = catalogs.catalog_dir(lang) / f"{execution.PACKAGE}.po"
+    catalog = project.catalog_dir(lang) / f"{project.PACKAGE}.po"
     app.chapter_dependencies = {
-        chapter.resolve(): execution.dependencies(chapter, package, catalog)
-        for chapter in sorted(Path(app.srcdir).rglob("*.md"))
-        if "kernelspec:" in chapter.read_text(encoding="utf-8")
+        chapter: dependencies.dependencies(chapter, project.PACKAGE_DIR, catalog)
+        for chapter in project.chapters(Path(app.srcdir))
     }
-    # One cache per edition, wherever the HTML goes (book, serve, and the extraction of messages,
-    # which runs the English chapters so that glued figures and their captions exist).
-    cache = REPO / "_build" / "editions" / lang / "jupyter_cache"
-    for chapter in execution.drop_stale_outputs(cache, app.chapter_dependencies):
+    # One cache per edition, wherever the HTML goes (book, serve, and the extraction of
+    # messages, which runs the English chapters so that glued figures and captions exist).
+    cache = project.execution_cache(lang)
+    for chapter in dependencies.drop_stale_outputs(cache, app.chapter_dependencies):
         logger.info(f"[editions] {chapter.name}: its package code changed, it will run again")
     config.nb_execution_cache_path = str(cache)
 
 
 def note_package_dependency(app: Sphinx, doctree) -> None:
     """A chapter is re-read whenever a package file it depends on changes."""
-    source = Path(app.env.doc2path(app.env.docname)).resolve()
+    source = Path(app.env.doc2path(app.env.docname))
     for path in app.chapter_dependencies.get(source, []):
         app.env.note_dependency(str(path))
 
@@ -80,22 +71,22 @@ def language_links(app: Sphinx, pagename: str, templatename, context: dict, doct
     context["language_links"] = [
         {
             "code": code,
+            "tag": code.replace("_", "-"),
             "name": edition["name"],
             "url": f"{up}{code}/{pagename}.html",
             "current": code == app.config.language,
         }
-        for code, edition in catalogs.languages().items()
+        for code, edition in project.languages().items()
     ]
 
 
 def flag_partial_translation(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     progress = doctree.get("translation_progress")
-    if not progress or app.config.language == next(iter(catalogs.languages())):
+    if not progress or app.config.language == project.source_language():
         return
     missing = progress["total"] - progress["translated"]
     if missing <= 0:
         return
-    # The message is in book/_templates/interface-strings.html, so it lands in sphinx.po.
     text = _(
         "This page is only partly translated: %(missing)s of %(total)s passages are still "
         "in the source language, marked with a line in the margin."
@@ -106,24 +97,31 @@ def flag_partial_translation(app: Sphinx, doctree: nodes.document, docname: str)
         section.insert(1, note)  # right after the page title
 
 
+class RememberSourceAlt(SphinxTransform):
+    """Keep each image's alt text as written, before Sphinx's Locale transform translates it."""
+
+    default_priority = 19  # just before sphinx.transforms.i18n.Locale (20)
+
+    def apply(self, **kwargs) -> None:
+        for image in self.document.findall(nodes.image):
+            image["source_alt"] = image.get("alt")
+
+
 class CorrectTranslationProgress(SphinxTransform):
     """Fix two miscounts of Sphinx's translation progress, before it counts (and marks) nodes.
 
     - An image whose alt text Sphinx translated stays flagged untranslated (Sphinx marks only
-      the alt's replacement, not the node): it is translated when its alt is a translation.
+      the alt's replacement, not the node): it is translated when its alt text changed.
     - The front matter (``file_format: mystnb``) is a field list at the top of the page that
       Sphinx removes later; it is metadata, never a passage to translate.
     """
 
-    default_priority = 21  # after sphinx.transforms.i18n.Locale (20), before the count (25)
+    default_priority = 21  # after the Locale transform (20), before the count (25)
 
     def apply(self, **kwargs) -> None:
-        textdomain = docname_to_domain(self.env.docname, self.config.gettext_compact)
-        dirs = [self.env.srcdir / directory for directory in self.config.locale_dirs]
-        catalog, has_catalog = init_locale(dirs, self.config.language, textdomain)
-        translations = set(getattr(catalog, "_catalog", {}).values()) if has_catalog else set()
         for image in self.document.findall(nodes.image):
-            if image.get("translated") is False and image.get("alt") in translations:
+            source_alt = image.attributes.pop("source_alt", None)
+            if image.get("translated") is False and image.get("alt") != source_alt:
                 image["translated"] = True
         for child in self.document.children:
             if isinstance(child, nodes.field_list):
@@ -131,40 +129,12 @@ class CorrectTranslationProgress(SphinxTransform):
                     node.attributes.pop("translated", None)
 
 
-class _GlueInTranslation:
-    """A glue role that also works inside a translated paragraph.
-
-    Sphinx parses a translated paragraph as a document of its own, without the notebook's
-    outputs, so ``{glue:text}`key``` finds nothing there. Such a role becomes a reference to
-    its own page (``/page.md::key``), which myst-nb resolves after the page is read.
-    """
-
-    def run(self):
-        if "nb_renderer" not in self.document and "::" not in self.text:
-            env = self.document.settings.env
-            self.text = f"/{env.doc2path(env.docname, False)}::{self.with_format(self.text)}"
-        return super().run()
-
-    def with_format(self, text: str) -> str:
-        return text
-
-
-class GlueText(_GlueInTranslation, PasteTextRole):
-    def with_format(self, text: str) -> str:
-        return text if ":" in text else text + ":s"  # the role reads a format after the last colon
-
-
-class GlueAny(_GlueInTranslation, PasteRoleAny):
-    pass
-
-
 def setup(app: Sphinx) -> dict:
     app.setup_extension("myst_nb")
-    for name, role in {"": GlueAny(), "any": GlueAny(), "text": GlueText()}.items():
-        app.add_role_to_domain("glue", name, role, override=True)
     app.connect("config-inited", setup_edition)
     app.connect("doctree-read", note_package_dependency)
     app.connect("html-page-context", language_links)
     app.connect("doctree-resolved", flag_partial_translation)
+    app.add_transform(RememberSourceAlt)
     app.add_transform(CorrectTranslationProgress)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,9 +12,11 @@ import nbformat
 from myst_nb.core.read import read_myst_markdown_notebook
 from sphinx.application import Sphinx
 
+from book_build import project
+
 
 def is_notebook(app: Sphinx, docname: str) -> bool:
-    return bool(app.env.metadata.get(docname, {}).get("kernelspec"))
+    return docname in app.env.found_docs and project.is_chapter(Path(app.env.doc2path(docname)))
 
 
 def notebook_of(app: Sphinx, docname: str) -> nbformat.NotebookNode:

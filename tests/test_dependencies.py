@@ -1,0 +1,78 @@
+"""Which package files a chapter depends on: every import form, followed through the package."""
+
+from pathlib import Path
+
+import pytest
+
+from book_build.dependencies import WHOLE_PACKAGE, dependencies, imported_names
+
+
+@pytest.mark.parametrize(
+    ("source", "here", "expected"),
+    [
+        ("from descent.fit import fit", "", {"descent.fit", "descent.fit.fit"}),
+        ("import descent.fit as f", "", {"descent.fit"}),
+        ("from descent import fit, plots", "", {"descent", "descent.fit", "descent.plots"}),
+        ("import descent", "", {WHOLE_PACKAGE}),
+        ("from . import loss", "descent", {"descent", "descent.loss"}),
+        ("from .loss import mse", "descent", {"descent.loss", "descent.loss.mse"}),
+        ("from ..data import x", "descent.sub", {"descent.data", "descent.data.x"}),
+        ("import importlib\nimportlib.import_module('descent.fit')", "", {"descent.fit"}),
+        ("from importlib import import_module as im\nim('.fit', 'descent')", "", {"descent.fit"}),
+        ("import importlib\nimportlib.import_module('descent.' + name)", "", {WHOLE_PACKAGE}),
+        ("__import__('descent.loss')", "", {"descent.loss"}),
+        ("import numpy, torch\nfrom matplotlib import pyplot", "", set()),
+    ],
+)  # fmt: skip
+def test_every_import_form_is_seen(source, here, expected):
+    assert imported_names(source, "descent", here) == expected
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A package whose modules reach each other in every way a real one might."""
+    root = tmp_path / "descent"
+    root.mkdir()
+    files = {
+        "__init__.py": "",
+        "i18n.py": "",
+        "a.py": "from .b import thing\n",  # relative
+        "b.py": "import importlib\nhelpers = importlib.import_module('descent.c')\nthing = 1\n",
+        "c.py": "from descent import i18n\n",
+        "unused.py": "",
+    }
+    for name, text in files.items():
+        (root / name).write_text(text)
+    return root
+
+
+def chapter(tmp_path: Path, code: str) -> Path:
+    page = tmp_path / "chapter.md"
+    page.write_text(
+        "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n---\n\n# A chapter\n\n"
+        f"```{{code-cell}} ipython3\n%matplotlib inline\n{code}\n```\n"
+    )
+    return page
+
+
+def test_a_chapter_depends_on_what_it_reaches_and_on_the_catalog_through_i18n(tmp_path, package):
+    catalog = tmp_path / "descent.po"
+    catalog.write_text("")
+    found = dependencies(chapter(tmp_path, "from descent.a import thing"), package, catalog)
+    assert {p.name for p in found} == {
+        "descent.po",
+        "__init__.py",
+        "a.py",
+        "b.py",
+        "c.py",
+        "i18n.py",
+    }
+
+
+def test_import_of_the_package_alone_depends_on_all_of_it(tmp_path, package):
+    found = dependencies(chapter(tmp_path, "import descent"), package, tmp_path / "none.po")
+    assert {p.name for p in found} == {p.name for p in package.iterdir()}
+
+
+def test_a_chapter_without_the_package_depends_on_nothing(tmp_path, package):
+    assert dependencies(chapter(tmp_path, "import math"), package, tmp_path / "none.po") == []

@@ -1,0 +1,14 @@
+"""Each workaround for an upstream bug has a test here that fails once upstream fixes the bug:
+then the workaround (named in the assertion's message) can go."""
+
+from pathlib import Path
+
+import sphinx_book_theme
+
+
+def test_the_book_theme_still_labels_its_print_contents_in_english():
+    layout = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "layout.html"
+    assert 'aria-label="Page"' in layout.read_text(encoding="utf-8"), (
+        "sphinx-book-theme no longer hard-codes this label: remove the docs_body block of "
+        "book/_templates/layout.html"
+    )

@@ -1,0 +1,13 @@
+"""The build of "Gradient Descent, Step by Step": Sphinx extensions and the commands around them.
+
+project        where everything is, the editions, which pages are chapters (asked, never guessed)
+catalogs       gettext catalogs checked and compiled with GNU msgfmt
+dependencies   the package files each chapter's outputs depend on, and stale outputs dropped
+kernels        the kernel provisioner of the build (Unix sockets, no TCP port races)
+editions       Sphinx extension: one build per language (catalogs, kernel language, caches, switch)
+glue           Sphinx extension: myst-nb glue roles inside translated paragraphs
+downloads      Sphinx extension: each chapter as a notebook to download
+offline_math   Sphinx extension: math rendered without the network
+landing        the site's landing page, which picks the reader's edition
+build, translate, bench   the commands (`python -m book_build.build`, ...), called by nox
+"""

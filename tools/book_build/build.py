@@ -1,0 +1,118 @@
+"""Build every edition of the book side by side and publish the ones that succeed.
+
+    python -m book_build.build [LANG ...]      # all editions when no language is given
+
+Each edition is built incrementally in ``_build/editions/<lang>/`` (HTML, doctrees and its own
+execution cache) with ``sphinx-build -n -W --keep-going``. Only an edition that builds cleanly
+replaces ``_build/html/<lang>/``, so a broken edit never leaves a half-written site: the last
+good one stays. ``_build/html/index.html`` sends a reader to the edition of their language.
+"""
+
+import sys
+
+OLDEST_PYTHON = (3, 11)
+
+
+def python_problem(version) -> "str | None":
+    """Why this Python cannot build the book, or None. Written for old Pythons too."""
+    if tuple(version[:2]) >= OLDEST_PYTHON:
+        return None
+    return "the book needs Python {}.{} or newer, and this is Python {}. Run `nox -s book`, " \
+        "which makes an environment with Python 3.11.".format(
+            *OLDEST_PYTHON, ".".join(map(str, version[:3])))  # fmt: skip
+
+
+# Checked before anything newer is imported (the build uses tomllib, new in 3.11).
+if __name__ == "__main__" and python_problem(sys.version_info):
+    sys.exit("error: " + python_problem(sys.version_info))
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+
+from book_build import project  # noqa: E402
+from book_build.landing import write_landing_page  # noqa: E402
+
+STRICT = ["-n", "-W", "--keep-going"]
+
+
+def sphinx_command(lang: str) -> list[str]:
+    work = project.edition_dir(lang)
+    return [
+        sys.executable, "-m", "sphinx", *STRICT, "-b", "html", "-D", f"language={lang}",
+        "-d", str(work / "doctrees"), str(project.BOOK), str(work / "html"),
+    ]  # fmt: skip
+
+
+def relay(stream, prefix: str) -> None:
+    for line in stream:
+        sys.stdout.write(f"[{prefix}] {line}")
+        sys.stdout.flush()
+
+
+def build_editions(langs: list[str]) -> dict[str, int]:
+    """Run one sphinx-build per edition, all at once (they share nothing); return exit codes."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
+    procs = {
+        lang: subprocess.Popen(
+            sphinx_command(lang),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )  # fmt: skip
+        for lang in langs
+    }
+    relays = [threading.Thread(target=relay, args=(p.stdout, lang)) for lang, p in procs.items()]
+    for thread in relays:
+        thread.start()
+    codes = {lang: proc.wait() for lang, proc in procs.items()}
+    for thread in relays:
+        thread.join()
+    return codes
+
+
+def publish(lang: str) -> None:
+    """Replace ``_build/html/<lang>`` with the fresh build, never leaving a partial copy."""
+    site = project.SITE
+    target, fresh, old = site / lang, site / f".{lang}.new", site / f".{lang}.old"
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(
+        project.edition_dir(lang) / "html", fresh, ignore=shutil.ignore_patterns(".buildinfo")
+    )
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    editions = project.languages()
+    langs = argv or list(editions)
+    unknown = [lang for lang in langs if lang not in editions]
+    if unknown:
+        print(f"error: {unknown} not declared in {project.LANGUAGES_FILE}", file=sys.stderr)
+        return 2
+    codes = build_editions(langs)
+    project.SITE.mkdir(parents=True, exist_ok=True)
+    for lang in langs:
+        if codes[lang] == 0:
+            publish(lang)
+    write_landing_page(project.SITE, editions)
+    for lang in langs:
+        state = "FAILED, the last good site was kept" if codes[lang] else "built"
+        print(f"{lang}: {state} -> {project.SITE / lang}")
+    if any(codes.values()):
+        print(
+            "The first error above names the file (and line, or the cell and its traceback). "
+            "Fix it and build again: only what changed is redone.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

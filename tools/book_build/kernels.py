@@ -1,0 +1,51 @@
+"""The Jupyter kernels of the build talk over Unix sockets in a private folder, not TCP ports.
+
+Why: jupyter_client picks a kernel's five TCP ports by binding port 0 and closing the socket;
+the kernel binds them a moment later. Two editions building side by side start kernels at the
+same instants, and a port freed for one kernel can be taken by the other before it binds: that
+kernel dies ("Kernel died before replying to kernel_info"). Sockets named by files in a folder
+of their own cannot collide. The provisioner is jupyter_client's public extension point; the
+build points the chapters' ``python3`` kernel at it with a kernelspec of its own.
+"""
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from jupyter_client.provisioning import LocalProvisioner
+
+PROVISIONER = "book-ipc-provisioner"  # the entry point in tools/pyproject.toml
+
+
+class IPCProvisioner(LocalProvisioner):
+    async def pre_launch(self, **kwargs):
+        manager = self.parent
+        self.socket_dir = tempfile.mkdtemp(prefix="book-kernel-")
+        manager.transport = "ipc"
+        manager.ip = os.path.join(self.socket_dir, "kernel")
+        manager.cache_ports = False  # port numbers are file suffixes here, not TCP ports
+        return await super().pre_launch(**kwargs)
+
+    async def cleanup(self, restart: bool = False) -> None:
+        await super().cleanup(restart=restart)
+        if not restart:
+            shutil.rmtree(getattr(self, "socket_dir", ""), ignore_errors=True)
+
+
+def install_kernelspec(jupyter_dir: Path, name: str = "python3") -> None:
+    """Write kernelspec ``name`` (this Python, over Unix sockets) and put it first on
+    ``JUPYTER_PATH``, where jupyter_client looks before the user's and the system's kernels."""
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3",
+        "language": "python",
+        "metadata": {"kernel_provisioner": {"provisioner_name": PROVISIONER}},
+    }
+    folder = jupyter_dir / "kernels" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    paths = [str(jupyter_dir), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
