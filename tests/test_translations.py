@@ -120,3 +120,63 @@ def test_a_new_language_is_one_command(mini_book):
     english = mini_book.page("en")
     assert 'hreflang="fr"' in english
     assert "chapter.html" in mini_book.page("fr")  # its own switch links back
+
+
+LONG = (
+    "Gradient descent walks downhill on the loss, one small step at a time, and the size of "
+    "each step is the learning rate times the slope of the loss at the current parameters."
+)
+
+
+def test_a_one_sentence_edit_changes_only_its_entry_in_the_catalog(mini_book):
+    paragraphs = [f"{LONG} Paragraph {n}." for n in range(4)]
+    mini_book.write("chapter.md", "# A chapter\n\n" + "\n\n".join(paragraphs) + "\n")
+    assert translate(mini_book.root, "es").returncode == 0
+    po_path = mini_book.root / "locales" / "es" / "LC_MESSAGES" / "chapter.po"
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.msgstr = "Traducción de un párrafo largo, con sus palabras. " * 3
+    po.save()  # polib wraps its own way, as any PO editor may
+    assert translate(mini_book.root, "es").returncode == 0  # normalizes the layout
+    before = po_path.read_text(encoding="utf-8")
+
+    edited = paragraphs[2].replace("one small step", "one careful step")
+    mini_book.write(
+        "chapter.md",
+        "# A chapter\n\n" + "\n\n".join([*paragraphs[:2], edited, *paragraphs[3:]]) + "\n",
+    )
+    assert translate(mini_book.root, "es").returncode == 0
+    after = po_path.read_text(encoding="utf-8")
+
+    # A catalog is entries separated by blank lines: exactly one of them differs.
+    before_entries, after_entries = before.split("\n\n"), after.split("\n\n")
+    pairs = zip(before_entries, after_entries, strict=True)  # as many entries as before
+    changed = [(old, new) for old, new in pairs if old != new]
+    assert len(changed) == 1, changed
+    assert "#, fuzzy" in changed[0][1] and "one careful step" in changed[0][1]
+
+
+def test_a_translation_without_the_agreed_term_fails_the_check_unless_marked(mini_book):
+    mini_book.write("chapter.md", "# A chapter\n\nThe learning rate is small.\n")
+    assert translate(mini_book.root, "es").returncode == 0
+    po_path = mini_book.root / "locales" / "es" / "LC_MESSAGES" / "chapter.po"
+    po = polib.pofile(str(po_path))
+    po.find("A chapter").msgstr = "Un capítulo"
+    planted = po.find("The learning rate is small.")
+    planted.msgstr = "El ritmo de aprendizaje es pequeño."
+    po.save()
+    line = polib.pofile(str(po_path)).find("The learning rate is small.").linenum
+    check = translate(mini_book.root, "--check", "es")
+    assert check.returncode == 1
+    assert f"chapter.po:{line}: does not use the agreed term for 'learning rate'" in check.stdout
+
+    po = polib.pofile(str(po_path))
+    po.find("The learning rate is small.").tcomment = "terms: learning rate"
+    po.save()
+    assert "agreed term" not in translate(mini_book.root, "--check", "es").stdout
+
+
+def test_the_contributing_guide_shows_the_agreed_terms():
+    table = translate(REPO, "--terms", "es").stdout.strip()
+    assert table.startswith("| English | Español |")
+    assert table in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")

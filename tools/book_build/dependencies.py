@@ -42,8 +42,16 @@ def imported_names(source: str, package: str, here: str = "") -> set[str]:
     it is empty. ``from descent import x`` yields ``descent.x``, which may be a module or a
     name defined in ``descent/__init__.py``: :func:`module_file` decides.
     """
+    tree = ast.parse(source)
+    importers = IMPORTERS | {  # `from importlib import import_module as load` names it "load"
+        alias.asname
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "importlib"
+        for alias in node.names
+        if alias.name == "import_module" and alias.asname
+    }
     names: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 names.add(WHOLE_PACKAGE if alias.name == package else alias.name)
@@ -51,11 +59,11 @@ def imported_names(source: str, package: str, here: str = "") -> set[str]:
             base = resolve(node.module or "", node.level, here)
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-        elif isinstance(node, ast.Call) and called_name(node.func) in IMPORTERS:
+        elif isinstance(node, ast.Call) and called_name(node.func) in importers:
             args = [a.value if isinstance(a, ast.Constant) else None for a in node.args[:2]]
             if not args or not isinstance(args[0], str):
                 names.add(WHOLE_PACKAGE)  # a name computed at run time
-            elif called_name(node.func) == "import_module" and args[0].startswith("."):
+            elif args[0].startswith("."):  # import_module(".name", package)
                 anchor = args[1] if len(args) > 1 and isinstance(args[1], str) else here
                 level = len(args[0]) - len(args[0].lstrip("."))
                 names.add(resolve(args[0].lstrip("."), level, anchor))

@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from book_build.project import BOOK, LOCALES, REPO
 POT_DIR = project.BUILD / "gettext"
 # Catalogs extracted from Python code with Babel: {catalog: source folder}
 PYTHON_SOURCES = {project.PACKAGE: project.PACKAGE_DIR, MESSAGES: Path(__file__).parent}
-LINE_WIDTH = 100  # stable wrapping, so diffs show the translation and not re-flowed lines
+LINE_WIDTH = 79  # GNU gettext's: one layout for every catalog, so nothing is re-flowed
 
 
 def run(*command: str) -> None:
@@ -57,10 +58,28 @@ def extract(pot_dir: Path) -> None:
 
 
 def update(pot_dir: Path, lang: str) -> None:
-    run(
-        sys.executable, "-m", "sphinx_intl", "update", "-p", str(pot_dir), "-d", str(LOCALES),
-        "-l", lang, "-w", str(LINE_WIDTH),
-    )  # fmt: skip
+    """Create ``lang``'s missing catalogs (sphinx-intl) and merge the new messages into the
+    others with GNU msgmerge, which keeps their header and flags as they are and writes them in
+    gettext's own layout: after an edit, a catalog's diff shows only the entries that changed."""
+    catalogs_dir = project.catalog_dir(lang)
+    missing = [
+        pot
+        for pot in sorted(pot_dir.glob("*.pot"))
+        if not (catalogs_dir / f"{pot.stem}.po").exists()
+    ]
+    if missing:
+        with tempfile.TemporaryDirectory() as new:
+            for pot in missing:
+                (Path(new) / pot.name).write_bytes(pot.read_bytes())
+            run(
+                sys.executable, "-m", "sphinx_intl", "update", "-p", new, "-d", str(LOCALES),
+                "-l", lang, "-w", str(LINE_WIDTH),
+            )  # fmt: skip
+    for pot in sorted(pot_dir.glob("*.pot")):
+        run(
+            "msgmerge", "--quiet", "--update", "--backup=none", "--previous",
+            f"--width={LINE_WIDTH}", str(catalogs_dir / f"{pot.stem}.po"), str(pot),
+        )  # fmt: skip
 
 
 # --- Checks ---------------------------------------------------------------------------------
@@ -90,6 +109,60 @@ def target(role_body: str) -> str:
     return explicit.group(1) if explicit else role_body
 
 
+# --- Agreed terms ---------------------------------------------------------------------------
+Term = tuple[str, re.Pattern, list[str]]  # (English term, how it shows in English, its forms)
+
+
+def load_terms(lang: str) -> list[Term]:
+    """The agreed terms of ``lang`` (``locales/<lang>/terms.toml``), longest first."""
+    path = LOCALES / lang / "terms.toml"
+    if not path.exists():
+        return []
+    terms = []
+    for term in tomllib.loads(path.read_text(encoding="utf-8"))["term"]:
+        for english in term["en"]:
+            pattern = re.compile(rf"\b{re.escape(english)}(s|es)?\b", re.IGNORECASE)
+            terms.append((english, pattern, [form.lower() for form in term["es"]]))
+    return sorted(terms, key=lambda t: -len(t[0]))
+
+
+def visible_words(text: str) -> str:
+    """``text`` without code, math, glue, and role targets: the words a reader sees."""
+
+    def role_text(match: re.Match) -> str:
+        name, body = match.groups()
+        return "" if name.startswith("glue") else re.sub(r"\s*<[^<>]+>$", "", body)
+
+    return CODE.sub("", MATH.sub("", ROLE.sub(role_text, text)))
+
+
+def term_problems(entry: polib.POEntry, terms: list[Term]) -> list[str]:
+    """The agreed terms that ``entry``'s English uses and its translation lacks."""
+    deliberate = {
+        word.strip().lower()
+        for line in entry.tcomment.splitlines()
+        if line.startswith("terms:")
+        for word in line.removeprefix("terms:").split(",")
+    }
+    source, translation = visible_words(entry.msgid), entry.msgstr.lower()
+    lacking = []
+    for english, pattern, forms in terms:
+        if pattern.search(source) and english.lower() not in deliberate:
+            source = pattern.sub("", source)  # "loss function" is checked once, not as "loss"
+            if not any(form in translation for form in forms):
+                lacking.append(f"{english!r} (agreed: {forms[0]!r})")
+    return lacking
+
+
+def terms_table(lang: str) -> str:
+    """The agreed terms as the Markdown table CONTRIBUTING.md shows."""
+    path = LOCALES / lang / "terms.toml"
+    rows = tomllib.loads(path.read_text(encoding="utf-8"))["term"]
+    lines = [f"| English | {project.languages()[lang]['name']} |", "|---|---|"]
+    lines += [f"| {', '.join(t['en'])} | {', '.join(t['es'][:2])} |" for t in rows]
+    return "\n".join(lines)
+
+
 def check_catalog(po_path: Path, pot_path: Path | None) -> tuple[list[str], dict]:
     """Problems of one catalog (each naming the file and line), and its counts."""
     where = po_path.relative_to(REPO)
@@ -98,6 +171,7 @@ def check_catalog(po_path: Path, pot_path: Path | None) -> tuple[list[str], dict
     except catalogs.CatalogError as error:
         return [str(error)], {}
     po = polib.pofile(str(po_path))
+    terms = load_terms(po_path.parent.parent.name)
     problems = []
     if pot_path is None:
         problems.append(f"{where}: no page or module produces this catalog any more")
@@ -123,6 +197,12 @@ def check_catalog(po_path: Path, pot_path: Path | None) -> tuple[list[str], dict
                 problems.append(
                     f"{line}: the translation loses or alters markup of the source: "
                     + ", ".join(sorted(lost))
+                )
+            lacking = term_problems(entry, terms)
+            if lacking:
+                problems.append(
+                    f"{line}: does not use the agreed term for {', '.join(lacking)}; use it, "
+                    "or mark the entry `# terms: <term>` if it is deliberately different here"
                 )
     counts = {
         "entries": len([e for e in po if not e.obsolete]),
@@ -171,11 +251,15 @@ def main() -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="check only; change nothing")
     mode.add_argument("--add", action="store_true", help="declare and create a new edition")
+    mode.add_argument("--terms", action="store_true", help="print the agreed terms as a table")
     args = parser.parse_args()
     if not args.languages:
         if args.add:
             parser.error("say which language to add, e.g. `nox -s add-language -- fr`")
         args.languages = list(project.languages())[1:]
+    if args.terms:
+        print("\n\n".join(terms_table(lang) for lang in args.languages))
+        return 0
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             extract(Path(tmp))
