@@ -14,12 +14,14 @@ OLDEST_PYTHON = (3, 11)
 
 
 def python_problem(version) -> "str | None":
-    """Why this Python cannot build the book, or None. Written for old Pythons too."""
+    """Why this Python cannot build the book, or None. Plain enough for old Pythons to run."""
     if tuple(version[:2]) >= OLDEST_PYTHON:
         return None
-    return "the book needs Python {}.{} or newer, and this is Python {}. Run `nox -s book`, " \
-        "which makes an environment with Python 3.11.".format(
-            *OLDEST_PYTHON, ".".join(map(str, version[:3])))  # fmt: skip
+    found = ".".join(str(part) for part in version[:3])
+    return (
+        f"the book needs Python 3.11 or newer, and this is Python {found}. "
+        "Run `nox -s book`, which makes an environment with Python 3.11."
+    )
 
 
 # Checked before anything newer is imported (the build uses tomllib, new in 3.11).
