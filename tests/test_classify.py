@@ -148,5 +148,8 @@ def test_from_confidently_wrong_weights_only_cross_entropy_recovers_at_small_rat
     x, labels = make_class_data(seed=seed)
     start = 3 * fit_classifier(x, labels, lr=1.0, steps=100).weights.roll(1, dims=1)
     assert accuracy(start, x, labels) < 0.1
-    assert min(accuracies_after_training(x, labels, start, [0.3, 3.0, 30.0], 100, cross_entropy)) > 0.75
-    assert max(accuracies_after_training(x, labels, start, [0.3, 3.0], 100, squared_error)) < 0.5
+    # cross-entropy recovers at every rate; the squared error's tiny gradients need a huge step
+    ce = accuracies_after_training(x, labels, start, [0.3, 3.0, 30.0], 100, cross_entropy)
+    squared = accuracies_after_training(x, labels, start, [0.3, 3.0], 100, squared_error)
+    assert min(ce) > 0.75
+    assert max(squared) < 0.5
