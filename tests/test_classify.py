@@ -2,6 +2,7 @@
 
 import math
 
+import matplotlib.pyplot as plt
 import pytest
 import torch
 import torch.nn.functional as F
@@ -14,6 +15,8 @@ from descent.classify import (
     fit_classifier,
     make_class_data,
     most_confident_mistake,
+    plot_classes,
+    plot_costs_and_pushes,
     point_costs,
     softmax,
     squared_error,
@@ -153,3 +156,20 @@ def test_from_confidently_wrong_weights_only_cross_entropy_recovers_at_small_rat
     squared = accuracies_after_training(x, labels, start, [0.3, 3.0], 100, squared_error)
     assert min(ce) > 0.75
     assert max(squared) < 0.5
+
+
+def test_the_class_figure_draws_the_plane_to_scale_with_every_class():
+    x, labels = make_class_data(n=30)
+    fig = plot_classes(x, labels, torch.zeros(3, 3))
+    ax = fig.axes[0]
+    assert ax.get_aspect() == 1.0
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1", "class 2"]
+    plt.close(fig)
+
+
+def test_the_push_figure_draws_the_squared_error_limit():
+    logits, labels = random_logits(n=20, classes=3)
+    fig = plot_costs_and_pushes(point_costs(logits, labels))
+    limit = fig.axes[1].get_lines()[-1].get_ydata()
+    assert min(limit) == pytest.approx(-16 / 81, rel=1e-3)  # -4/3 p (1 - p)² is lowest at p = 1/3
+    plt.close(fig)
