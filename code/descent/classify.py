@@ -1,47 +1,79 @@
-"""Two classes of points, a linear model that separates them, trained with cross-entropy."""
+"""Three classes of points, a linear model that separates them, trained with cross-entropy."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from descent.i18n import _
-from descent.loss import cross_entropy
-from descent.plots import DATA_COLOR, MODEL_COLOR, new_axes
+from descent.loss import cross_entropy, mse
+from descent.plots import DATA_COLOR, MODEL_COLOR, new_axes, new_axes_row
 
-CENTERS = ((-1.0, -1.0), (1.0, 1.0))  # the middle of each class's cloud of points
+CENTERS = ((-1.5, -1.0), (1.5, -1.0), (0.0, 1.5))  # the middle of each class's cloud of points
+CLASS_COLORS = ("tab:blue", "tab:orange", "tab:green")
+CLASS_MARKERS = ("o", "s", "^")  # a shape per class, for readers who do not tell the colours apart
 
 
-def make_two_class_data(
-    n: int = 100, spread: float = 0.8, seed: int = 0
+def make_class_data(
+    n: int = 150, spread: float = 0.9, seed: int = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return ``(x, labels)``: ``n`` points in the plane, half around each of ``CENTERS``.
+    """Return ``(x, labels)``: ``n`` points in the plane, in turn around each of ``CENTERS``.
 
     ``x`` has shape ``(n, 3)``: two coordinates and a column of ones for the bias.
-    ``labels`` holds the class of each point, 0 or 1.
+    ``labels`` holds the class of each point: 0, 1 or 2.
     """
     generator = torch.Generator().manual_seed(seed)
-    labels = torch.arange(n) % 2
-    centers = torch.tensor(CENTERS)[labels]
+    labels = torch.arange(n) % len(CENTERS)
     x = torch.ones(n, 3)
-    x[:, :2] = centers + spread * torch.randn(n, 2, generator=generator)
+    x[:, :2] = torch.tensor(CENTERS)[labels] + spread * torch.randn(n, 2, generator=generator)
     return x, labels
+
+
+def softmax(logits: torch.Tensor) -> torch.Tensor:
+    """Turn each row of scores into probabilities: positive, and summing to 1."""
+    exps = (logits - logits.max(dim=1, keepdim=True).values).exp()  # the shift: no overflow
+    return exps / exps.sum(dim=1, keepdim=True)
+
+
+def cross_entropy_grad(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """The gradient of ``cross_entropy`` with respect to the logits: softmax minus one-hot, / n."""
+    one_hot = F.one_hot(labels, logits.shape[1]).float()
+    return (softmax(logits) - one_hot) / len(labels)
+
+
+def squared_error(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """The regression loss on a classifier: the MSE between its probabilities and one-hot labels."""
+    return mse(softmax(logits), F.one_hot(labels, logits.shape[1]).float())
 
 
 @dataclass(frozen=True)
 class ClassifierFit:
-    """The record of a run: the final ``weights`` (3, 2) and the loss before each step."""
+    """The record of a run: the final ``weights`` (3, classes) and the loss before each step."""
 
     weights: torch.Tensor
     losses: torch.Tensor
 
 
-def fit_classifier(x: torch.Tensor, labels: torch.Tensor, lr: float, steps: int) -> ClassifierFit:
-    """Gradient descent on the cross-entropy of the logits ``x @ weights``, from all zeros."""
-    weights = torch.zeros(x.shape[1], 2, requires_grad=True)
+Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def fit_classifier(
+    x: torch.Tensor,
+    labels: torch.Tensor,
+    lr: float,
+    steps: int,
+    loss_fn: Loss = cross_entropy,
+    start: torch.Tensor | None = None,
+) -> ClassifierFit:
+    """Gradient descent on ``loss_fn`` of the logits ``x @ weights``, from ``start`` or zeros."""
+    classes = int(labels.max()) + 1
+    weights = torch.zeros(x.shape[1], classes) if start is None else start.clone()
+    weights.requires_grad_()
     losses = []
     for _step in range(steps):
-        loss = cross_entropy(x @ weights, labels)
+        loss = loss_fn(x @ weights, labels)
         loss.backward()
         with torch.no_grad():
             weights -= lr * weights.grad
@@ -55,83 +87,103 @@ def accuracy(weights: torch.Tensor, x: torch.Tensor, labels: torch.Tensor) -> fl
     return ((x @ weights).argmax(dim=1) == labels).float().mean().item()
 
 
-def losses_by_confidence(p: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Cross-entropy ``-log p`` and squared error ``(1 - p)²`` of one answer.
-
-    ``p`` is the probability the model gives to the true class: near 1 the answer is
-    confidently right, near 0 it is confidently wrong.
-    """
-    return -torch.log(p), (1 - p) ** 2
+def accuracies_after_training(
+    x: torch.Tensor,
+    labels: torch.Tensor,
+    start: torch.Tensor,
+    lrs: list[float],
+    steps: int,
+    loss_fn: Loss,
+) -> list[float]:
+    """The accuracy that ``steps`` steps of ``loss_fn`` reach from ``start``, at each rate."""
+    fits = [fit_classifier(x, labels, lr, steps, loss_fn, start) for lr in lrs]
+    return [accuracy(fit.weights, x, labels) for fit in fits]
 
 
 @dataclass(frozen=True)
-class PointCost:
-    """One point's two costs, and their gradients with respect to its logit ``z``."""
+class PointCosts:
+    """Each point's cost under both losses, and how hard each pushes its true-class logit.
 
-    index: int  # which point of the data
-    label: int  # its class, 0 or 1 (flipped when no point was wrong)
-    flipped: bool  # True when the label was flipped to make a confident mistake
-    probability: float  # the probability the model gives to the class ``label``
-    cross_entropy: float
-    squared_error: float
-    cross_entropy_grad: float  # d(cross-entropy)/dz
-    squared_error_grad: float  # d(squared error)/dz
-
-
-def most_confident_mistake(
-    weights: torch.Tensor, x: torch.Tensor, labels: torch.Tensor
-) -> PointCost:
-    """Both costs of the point the model is most confidently wrong about, and their gradients.
-
-    With two classes, softmax depends only on ``z = z₁ - z₀``, the logit of class 1:
-    ``p = sigmoid(z)``. When every point is classified correctly, the most confidently right
-    one is taken and its label flipped, which makes it a confident mistake.
+    The tensors hold one value per point. A push is the derivative of the point's cost with
+    respect to the logit of its true class: the more negative, the harder a step raises it.
     """
-    logits = x @ weights
-    z_all = logits[:, 1] - logits[:, 0]
-    p_true = torch.where(labels == 1, torch.sigmoid(z_all), torch.sigmoid(-z_all))
-    index = int(p_true.argmin())
-    label = int(labels[index])
-    flipped = p_true[index].item() >= 0.5  # no mistake at all: make one
-    if flipped:
-        index = int(p_true.argmax())
-        label = 1 - int(labels[index])
-    z = z_all[index].detach().clone().requires_grad_()
-    p = torch.sigmoid(z)  # the probability of class 1
-    # The book's cross_entropy, on the logits (0, z): softmax gives them the same probabilities.
-    ce = cross_entropy(torch.stack([torch.zeros(()), z]).unsqueeze(0), torch.tensor([label]))
-    squared = (p - label) ** 2
-    (ce_grad,) = torch.autograd.grad(ce, z)
-    (squared_grad,) = torch.autograd.grad(squared, z)
-    return PointCost(
-        index=index,
-        label=label,
-        flipped=flipped,
-        probability=(p if label == 1 else 1 - p).item(),
-        cross_entropy=ce.item(),
-        squared_error=squared.item(),
-        cross_entropy_grad=ce_grad.item(),
-        squared_error_grad=squared_grad.item(),
+
+    classes: int  # how many classes the model chooses from
+    probability: torch.Tensor  # the probability the model gives to the point's true class
+    cross_entropy: torch.Tensor
+    squared_error: torch.Tensor
+    cross_entropy_push: torch.Tensor
+    squared_error_push: torch.Tensor
+
+
+def point_costs(logits: torch.Tensor, labels: torch.Tensor) -> PointCosts:
+    """Both losses of every point, and their derivatives with respect to its true-class logit.
+
+    A point's cost depends only on its own row of logits, so the gradient of the sum of the
+    costs holds, in each row, the gradient of that point's cost alone. Autograd computes it.
+    """
+    logits = logits.detach().requires_grad_()
+    rows = torch.arange(len(labels))
+    ce = -torch.log_softmax(logits, dim=1)[rows, labels]
+    squared = ((softmax(logits) - F.one_hot(labels, logits.shape[1])) ** 2).mean(dim=1)
+    (ce_grad,) = torch.autograd.grad(ce.sum(), logits)
+    (squared_grad,) = torch.autograd.grad(squared.sum(), logits)
+    return PointCosts(
+        classes=logits.shape[1],
+        probability=softmax(logits.detach())[rows, labels],
+        cross_entropy=ce.detach(),
+        squared_error=squared.detach(),
+        cross_entropy_push=ce_grad[rows, labels],
+        squared_error_push=squared_grad[rows, labels],
     )
 
 
-def plot_losses_by_confidence(
-    *,
-    title: str | None = None,
-    xlabel: str | None = None,
-    ylabel: str | None = None,
-    ce_label: str | None = None,
-    mse_label: str | None = None,
-) -> Figure:
-    """Both losses of one answer as the probability of the true class goes from 0 to 1."""
-    p = torch.linspace(0.005, 1, 400)
-    ce, squared = losses_by_confidence(p)
-    fig, ax = new_axes(
-        title or _("How much a wrong answer costs"),
-        xlabel or _("probability given to the true class"),
-        ylabel or _("loss"),
+def most_confident_mistake(costs: PointCosts) -> int:
+    """The index of the point whose true class gets the lowest probability."""
+    return int(costs.probability.argmin())
+
+
+def plot_classes(x: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -> Figure:
+    """The points of each class, and the region where the model predicts each class."""
+    fig, ax = new_axes(_("Three classes and the model's regions"), "x₁", "x₂", size=(6, 5))
+    low, high = x[:, :2].min().item() - 0.5, x[:, :2].max().item() + 0.5
+    grid = torch.linspace(low, high, 301)  # a square around every point
+    x1, x2 = torch.meshgrid(grid, grid, indexing="xy")
+    plane = torch.stack([x1, x2, torch.ones_like(x1)], dim=-1)  # every place of the plane
+    predicted = (plane @ weights).argmax(dim=-1)
+    ax.contourf(x1, x2, predicted, levels=[-0.5, 0.5, 1.5, 2.5], colors=CLASS_COLORS, alpha=0.15)
+    for k, (color, marker) in enumerate(zip(CLASS_COLORS, CLASS_MARKERS, strict=True)):
+        mine = labels == k
+        ax.scatter(x[mine, 0], x[mine, 1], s=16, color=color, marker=marker,
+                   label=_("class {number}").format(number=k))  # fmt: skip
+    ax.set_aspect("equal")  # the plane drawn to scale: a region's border keeps its angle
+    ax.legend(loc="upper left")
+    return fig
+
+
+def plot_costs_and_pushes(costs: PointCosts) -> Figure:
+    """Each point's cost (left) and the push on its true-class logit (right), under both losses.
+
+    The right panel also draws the largest push the squared error can give, ``4/K p (1 - p)²``.
+    """
+    fig, (left, right) = new_axes_row(
+        [_("The cost of each point"), _("The push on the true class's logit")],
+        _("probability given to the true class"),
+        "",
     )
-    ax.plot(p, ce, color=MODEL_COLOR, label=ce_label or _("cross-entropy"))
-    ax.plot(p, squared, color=DATA_COLOR, label=mse_label or _("squared error"))
-    ax.legend()
+    left.set_ylabel(_("loss"))
+    right.set_ylabel(_("derivative"))
+    p = costs.probability
+    for ax, ce, squared in (
+        (left, costs.cross_entropy, costs.squared_error),
+        (right, costs.cross_entropy_push, costs.squared_error_push),
+    ):
+        ax.scatter(p, ce, s=12, color=MODEL_COLOR, label=_("cross-entropy"))
+        ax.scatter(p, squared, s=12, color=DATA_COLOR, marker="s", label=_("squared error"))
+        ax.axhline(0, color="gray", linewidth=0.5)
+    grid = torch.linspace(0, 1, 201)
+    right.plot(grid, -4 / costs.classes * grid * (1 - grid) ** 2, "--", color=DATA_COLOR,
+               label=_("largest possible push of the squared error"))  # fmt: skip
+    left.legend(loc="upper right")
+    right.legend(loc="lower right")
     return fig
