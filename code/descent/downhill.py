@@ -25,17 +25,19 @@ def slope_of_loss(x: torch.Tensor, y: torch.Tensor, w: float, intercept: float) 
 
 
 def curvature_along_slope(x: torch.Tensor) -> float:
-    """How fast the derivative grows with ``w``: the same everywhere, since the loss is a parabola."""
+    """How fast the derivative grows with ``w``: constant, because the loss is a parabola."""
     return (2 / len(x) * (x[:, 0] ** 2).sum()).item()
 
 
-def descend(derivative: Callable[[float], float], start: float, lr: float, steps: int) -> list[float]:
+def descend(
+    derivative: Callable[[float], float], start: float, lr: float, steps: int
+) -> list[float]:
     """Where ``steps`` steps of gradient descent from ``start`` go: each moves by ``-lr`` times the
     derivative at the current point. The first entry is the start."""
     path = [start]
-    for _ in range(steps):
+    for _step in range(steps):
         w = path[-1]
-        path.append(w - lr * derivative(w))
+        path.append(w - lr * derivative(w))  # the step: against the slope
     return path
 
 
@@ -52,7 +54,7 @@ def two_valleys_derivative(w: float) -> float:
 def plot_tangent_step(
     x: torch.Tensor, y: torch.Tensor, intercept: float, start: float, lr: float
 ) -> Figure:
-    """The loss along the slope, its tangent at ``start``, and where one step of size ``lr`` lands."""
+    """The loss along the slope, its tangent at ``start``, and where one step with ``lr`` lands."""
     derivative = slope_of_loss(x, y, start, intercept)
     after = start - lr * derivative
     slopes = torch.linspace(min(start, after) - 1.5, max(start, after) + 2.5, 200)

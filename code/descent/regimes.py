@@ -62,7 +62,9 @@ def predicted_steps(
     eigenvalues, eigenvectors = torch.linalg.eigh(hessian(x))
     start_errors = eigenvectors.T @ (torch.tensor(start).double() - least_squares(x, y))
     steps = 0.0
-    for error, factor in zip(start_errors.abs().tolist(), (1 - lr * eigenvalues).abs().tolist()):
+    for error, factor in zip(
+        start_errors.abs().tolist(), (1 - lr * eigenvalues).abs().tolist(), strict=True
+    ):
         if error <= tol:  # already close enough along this direction
             continue
         if factor >= 1:
@@ -93,7 +95,8 @@ def plot_regime_paths(
         ax.plot(path[:, 0], path[:, 1], ".-", color=MODEL_COLOR, markersize=5)
         ax.plot(*optimum.tolist(), "*", color=OPTIMUM_COLOR, markersize=12)
         ax.set(title=f"{regime(x, lr)}: η = {lr:.3g}", xlabel=_("slope a[0]"))
-        ax.set(xlim=(slopes[0], slopes[-1]), ylim=(intercepts[0], intercepts[-1]))
+        ax.set(xlim=(slopes[0].item(), slopes[-1].item()))
+        ax.set(ylim=(intercepts[0].item(), intercepts[-1].item()))
         ax.set_aspect("equal")
     axes[0].set_ylabel(_("intercept a[1]"))
     return fig
