@@ -110,7 +110,8 @@ def plot_distances(distances: Sequence[torch.Tensor], lrs: Sequence[float], tol:
     ax.axhline(tol, color="gray", linestyle="--", label=_("tolerance"))
     ax.set_yscale("log")
     start = max(distance[0].item() for distance in distances)
-    ax.set_ylim(top=10 * start)  # a diverging run leaves through the top
+    # A diverging run leaves through the top; below tol/100 lies only single-precision rounding.
+    ax.set_ylim(tol / 100, 10 * start)
     ax.set(
         title=_("Distance to the optimum"),
         xlabel=_("step"),
