@@ -109,7 +109,7 @@ def plot_two_valleys(paths: Sequence[Sequence[float]]) -> Figure:
     for path, color in zip(paths, (OPTIMUM_COLOR, DATA_COLOR), strict=False):
         path = torch.tensor(path)
         ax.plot(path, two_valleys(path), ".-", color=color,
-                label=_("start at w = {start:g}").format(start=path[0].item()))  # fmt: skip
+                label=_("start at w = {start}").format(start=f"{path[0].item():g}"))  # fmt: skip
     ax.set(title=_("Two valleys: where the walk ends depends on the start"),
            xlabel=_("parameter w"), ylabel=_("loss"))  # fmt: skip
     ax.legend()
