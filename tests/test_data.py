@@ -1,6 +1,6 @@
 import torch
 
-from descent.data import TRUE_PARAMS, make_line_data, mean_offset
+from descent.data import NOISE_WIDTH, TRUE_PARAMS, make_line_data, mean_offset
 
 
 def test_shapes_and_column_of_ones():
@@ -25,3 +25,11 @@ def test_noise_stays_within_half_a_unit_of_its_mean():
 def test_mean_offset_is_the_noise_mean():
     assert abs(mean_offset(*make_line_data(n=10_000))) < 0.01
     assert abs(mean_offset(*make_line_data(n=10_000, noise_mean=0.5)) - 0.5) < 0.01
+
+
+def test_noise_is_uniform_with_variance_width_squared_over_twelve():
+    x, y = make_line_data(n=100_000)
+    noise = y - x @ torch.tensor(TRUE_PARAMS)
+    assert noise.max() - noise.min() <= NOISE_WIDTH
+    assert noise.max() - noise.min() > 0.999 * NOISE_WIDTH
+    assert abs(noise.var().item() - NOISE_WIDTH**2 / 12) < 1e-3

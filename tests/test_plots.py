@@ -7,7 +7,6 @@ from descent.fit import least_squares
 from descent.plots import (
     plot_batch_vs_minibatch,
     plot_data,
-    plot_learning_rates,
     plot_line_fit,
     plot_loss_contour,
     plot_loss_history,
@@ -60,15 +59,6 @@ def test_plot_loss_history_draws_the_given_strings():
     fig = plot_loss_history(torch.tensor([3.0, 2.0, 1.0]), **LABELS)
     assert texts(fig.axes[0]) == ("T-title", "X-label", "Y-label")
     assert fig.axes[0].get_yscale() == "log"
-
-
-def test_plot_learning_rates_draws_the_given_strings():
-    curves = [torch.tensor([2.0, 1.0])] * 3
-    fig = plot_learning_rates(
-        curves, [0.01, 0.1, 1.1], labels=["A", "B", "C"], xlabel="X-label", ylabel="Y-label"
-    )
-    assert [ax.get_title() for ax in fig.axes] == ["A: η = 0.01", "B: η = 0.1", "C: η = 1.1"]
-    assert all(texts(ax)[1:] == ("X-label", "Y-label") for ax in fig.axes)
 
 
 def test_plot_batch_vs_minibatch_draws_the_given_strings():

@@ -3,6 +3,7 @@
 import torch
 
 TRUE_PARAMS = (3.0, 2.0)  # slope and intercept that generate the data
+NOISE_WIDTH = 1.0  # the noise is uniform on an interval this wide
 
 
 def make_line_data(
@@ -15,13 +16,13 @@ def make_line_data(
 
     ``x`` has shape ``(n, 2)``: the first column is uniform in [-1, 1), the second is all
     ones, so the second parameter acts as the intercept (the bias). The noise is uniform on
-    an interval of width 1 centred on ``noise_mean``. The lesson this book grows from used
-    ``torch.rand`` (``noise_mean=0.5``), which shifts every point up by 0.5 on average.
+    an interval of width ``NOISE_WIDTH`` centred on ``noise_mean``. The lesson this book grows
+    from used ``torch.rand`` (``noise_mean=0.5``), which shifts every point up by 0.5 on average.
     """
     generator = torch.Generator().manual_seed(seed)
     x = torch.ones(n, 2)
     x[:, 0] = torch.rand(n, generator=generator) * 2 - 1
-    noise = torch.rand(n, generator=generator) - 0.5 + noise_mean
+    noise = (torch.rand(n, generator=generator) - 0.5) * NOISE_WIDTH + noise_mean
     y = x @ torch.tensor(params) + noise
     return x, y
 

@@ -133,24 +133,6 @@ def plot_loss_history(
     return fig
 
 
-def plot_learning_rates(
-    histories: Sequence[torch.Tensor],
-    lrs: Sequence[float],
-    *,
-    labels: Sequence[str] | None = None,
-    xlabel: str | None = None,
-    ylabel: str | None = None,
-) -> Figure:
-    """One loss curve per learning rate, side by side, each on its own log scale."""
-    labels = labels or (_("too small"), _("safe"), _("too large"))
-    titles = [f"{label}: η = {lr:.3g}" for label, lr in zip(labels, lrs, strict=True)]
-    fig, axes = new_axes_row(titles, xlabel or _("step"), ylabel or _("loss (MSE)"))
-    for ax, losses in zip(axes, histories, strict=True):
-        ax.plot(losses, color=MODEL_COLOR)
-        ax.set_yscale("log")
-    return fig
-
-
 def plot_batch_vs_minibatch(
     full_batch: torch.Tensor,
     minibatch: torch.Tensor,
