@@ -5,7 +5,6 @@ import torch
 from descent.data import make_line_data
 from descent.fit import least_squares
 from descent.plots import (
-    plot_batch_vs_minibatch,
     plot_data,
     plot_learning_rates,
     plot_line_fit,
@@ -69,12 +68,3 @@ def test_plot_learning_rates_draws_the_given_strings():
     )
     assert [ax.get_title() for ax in fig.axes] == ["A: η = 0.01", "B: η = 0.1", "C: η = 1.1"]
     assert all(texts(ax)[1:] == ("X-label", "Y-label") for ax in fig.axes)
-
-
-def test_plot_batch_vs_minibatch_draws_the_given_strings():
-    fig = plot_batch_vs_minibatch(
-        torch.tensor([2.0, 1.0]), torch.tensor([2.5, 0.9]), **LABELS,
-        full_label="F", minibatch_label="B",
-    )  # fmt: skip
-    assert texts(fig.axes[0]) == ("T-title", "X-label", "Y-label")
-    assert legend_texts(fig.axes[0]) == ["B", "F"]
