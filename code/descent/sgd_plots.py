@@ -78,7 +78,8 @@ def plot_paths(
             _draw_contours(ax, x, y, low, high)
             ax.plot(path[:, 0], path[:, 1], ".-", color=MODEL_COLOR, markersize=3, linewidth=0.8)
             ax.plot(*optimum.tolist(), "*", color=OPTIMUM_COLOR, markersize=12)
-            ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), xlabel=_("slope a[0]"),
+            (left, bottom), (right, top) = low.tolist(), high.tolist()
+            ax.set(xlim=(left, right), ylim=(bottom, top), xlabel=_("slope a[0]"),
                    ylabel=_("intercept a[1]"))  # fmt: skip
             ax.set_aspect("equal")  # equal scales: a step leaves its contour at a right angle
         axes[0, column].set_title(title.format(steps=len(path) - 1))
@@ -131,10 +132,11 @@ def plot_decay(
         _("distance to the optimum"),
     )
     steps = torch.arange(slow.shape[1])
-    _median_band(ax, steps, slow, SINGLE_COLOR, _("constant rate {lr:.3f}").format(lr=slow_lr))
-    _median_band(ax, steps, fast, DATA_COLOR, _("constant rate {lr:.3f}").format(lr=fast_lr))
+    slow_rate, fast_rate = f"{slow_lr:.3f}", f"{fast_lr:.3f}"
+    _median_band(ax, steps, slow, SINGLE_COLOR, _("constant rate {lr}").format(lr=slow_rate))
+    _median_band(ax, steps, fast, DATA_COLOR, _("constant rate {lr}").format(lr=fast_rate))
     _median_band(ax, steps, decayed, MODEL_COLOR,
-                 _("rate decaying from {lr:.3f}").format(lr=fast_lr))  # fmt: skip
+                 _("rate decaying from {lr}").format(lr=fast_rate))  # fmt: skip
     ax.set_yscale("log")
     ax.legend()
     return fig
