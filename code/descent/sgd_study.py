@@ -72,11 +72,13 @@ def sgd_paths(
     lr = torch.tensor(lrs)  # (L,)
     a = torch.tensor(start)[None, :, None].repeat(len(xs), 1, len(lrs))  # (S, 2, L) for bmm
     records = [a]
-    batches = _minibatch_sums(xs, ys, seeds, batch_size)
+    batches = _minibatches(xs, ys, seeds, batch_size)
     with _one_thread():
-        for step, (gram, moment, size) in zip(range(steps), batches, strict=False):
-            gradient = gram @ a - moment  # xᵀ(xa - y) on the batch: (S, 2, L)
-            a = a - learning_rate_at(step, lr, decay_steps) * (2 / size) * gradient
+        for step, (x, y) in zip(range(steps), batches, strict=False):
+            # (2/b) xᵀ(xa - y) as (2/b)(xᵀx a - xᵀy): the batch enters through (S, 2, 2) and
+            # (S, 2, 1) products, whatever the number L of learning rates.
+            gradient = (x.mT @ x) @ a - x.mT @ y  # (S, 2, L)
+            a = a - learning_rate_at(step, lr, decay_steps) * (2 / x.shape[1]) * gradient
             records.append(a)
     return torch.stack(records).permute(3, 1, 0, 2)  # (T, S, 2, L) -> (L, S, T, 2)
 
@@ -116,29 +118,18 @@ def named_quartiles(name: str, values: torch.Tensor) -> dict[str, float]:
     return dict(zip(names, stats, strict=True))
 
 
-def _minibatch_sums(
+def _minibatches(
     xs: torch.Tensor, ys: torch.Tensor, seeds: Sequence[int], batch_size: int
-) -> Iterator[tuple[torch.Tensor, torch.Tensor, int]]:
-    """Endless minibatches, each as ``(xᵀx, xᵀy, b)``: ``(S, 2, 2)``, ``(S, 2, 1)`` and its size.
-
-    Every data set is reshuffled each epoch, with the shuffles of ``minibatch_indices``. The sums
-    of all the batches of an epoch are computed at once, so that a step is two small products.
-    """
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Endless minibatches ``(S, b, 2)`` and ``(S, b, 1)``, every data set reshuffled each epoch
+    with the shuffles of ``minibatch_indices``. Only the batches a run reaches are gathered."""
     generators = [torch.Generator().manual_seed(seed) for seed in seeds]
     rows = torch.arange(len(xs))[:, None]
-    n = ys.shape[1]
-    sizes = [batch_size] * (n // batch_size) + [n % batch_size] * (n % batch_size > 0)
     while True:
-        order = torch.stack([torch.randperm(n, generator=g) for g in generators])  # (S, n)
-        # Zero rows pad the last batch to full size; they add nothing to the sums.
-        x = torch.zeros(len(xs), len(sizes) * batch_size, 2)
-        y = torch.zeros(len(xs), len(sizes) * batch_size, 1)
-        x[:, :n], y[:, :n, 0] = xs[rows, order], ys[rows, order]
-        x, y = x.unflatten(1, (len(sizes), batch_size)), y.unflatten(1, (len(sizes), batch_size))
-        grams = (x[..., :, None] * x[..., None, :]).sum(dim=2)  # (S, batches, 2, 2)
-        moments = (x[..., :, None] * y[..., None, :]).sum(dim=2)  # (S, batches, 2, 1)
-        for k, size in enumerate(sizes):
-            yield grams[:, k], moments[:, k], size
+        order = torch.stack([torch.randperm(ys.shape[1], generator=g) for g in generators])
+        for begin in range(0, ys.shape[1], batch_size):
+            batch = order[:, begin : begin + batch_size]  # (S, b), sliced only when reached
+            yield xs[rows, batch], ys[rows, batch, None]
 
 
 @contextmanager
