@@ -93,7 +93,7 @@ def _draw_contours(ax: Axes, x: torch.Tensor, y: torch.Tensor, low, high) -> Non
     intercepts = torch.linspace(low[1].item(), high[1].item(), 100)
     surface = mse_surface(x, y, slopes, intercepts)
     levels = np.geomspace(surface.min().item() * 1.0001, surface.max().item(), 12)
-    ax.contour(slopes, intercepts, surface, levels=levels, cmap="viridis", linewidths=0.8)
+    ax.contour(slopes, intercepts, surface, levels=levels, colors="0.65", linewidths=0.7)
 
 
 def plot_loss_by_examples(
