@@ -42,7 +42,7 @@ def fit_minibatch_sgd(
     return Fit(torch.stack(params), torch.tensor(losses))
 
 
-def learning_rate_at(step: int, lr, decay_steps: float | None = None):
+def learning_rate_at(step: int, lr: float, decay_steps: float | None = None) -> float:
     """The learning rate of step ``step``: ``lr``, or with decay ``lr / (1 + step / decay_steps)``.
 
     The decayed rate halves after ``decay_steps`` steps and keeps falling, slowly enough that the

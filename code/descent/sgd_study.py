@@ -69,7 +69,7 @@ def sgd_paths(
     ``s`` shuffles as ``fit_minibatch_sgd(..., seed=s)`` does, so each run is that function's
     run, computed with the gradient formula instead of autograd.
     """
-    lr = torch.tensor(lrs)  # (L,)
+    lr = torch.tensor(lrs)  # (L,); learning_rate_at works on all of them at once
     a = torch.tensor(start)[None, :, None].repeat(len(xs), 1, len(lrs))  # (S, 2, L) for bmm
     records = [a]
     batches = _minibatches(xs, ys, seeds, batch_size)
