@@ -43,7 +43,10 @@ def draw_contours(
                cmap="viridis", linewidths=0.8)  # fmt: skip
     ax.plot(*optimum.tolist(), "*", color=OPTIMUM_COLOR, markersize=12, zorder=3)
     ax.set_aspect("equal")  # equal scales: the contours keep their true shape
-    ax.set(xlim=(slopes[0], slopes[-1]), ylim=(intercepts[0], intercepts[-1]))
+    ax.set(
+        xlim=(slopes[0].item(), slopes[-1].item()),
+        ylim=(intercepts[0].item(), intercepts[-1].item()),
+    )
 
 
 def plot_scaled_contours(inputs: Sequence[torch.Tensor], y: torch.Tensor, steps: int) -> Figure:
