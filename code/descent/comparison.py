@@ -123,3 +123,13 @@ def largest_gap_to_torch(x, y, start, lr: float, momentum: float, steps: int) ->
         path = ours(gradient, torch.tensor(start), lr=lr, steps=steps)
         gaps.append((losses_along(x, y, path[:-1]) - train_line(x, y, theirs, steps, start)).abs())
     return torch.cat(gaps).max().item()
+
+
+def four_methods(momentum: float) -> dict[str, Method]:
+    """Gradient descent, the heavy ball, Nesterov (both with ``momentum``) and Adam, by name."""
+    return {
+        "gd": partial(heavy_ball, momentum=0.0),
+        "hb": partial(heavy_ball, momentum=momentum),
+        "nesterov": partial(nesterov, momentum=momentum),
+        "adam": adam,
+    }

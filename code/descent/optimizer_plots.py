@@ -57,7 +57,7 @@ def plot_scaled_contours(inputs: Sequence[torch.Tensor], y: torch.Tensor, steps:
     for ax, x in zip(axes, inputs, strict=True):
         path = gradient_descent_path(x, y, steps)
         draw_contours(ax, x, y, least_squares(x, y), path)
-        ax.plot(path[:, 0], path[:, 1], ".-", color=MODEL_COLOR, markersize=4)
+        ax.plot(path[:, 0], path[:, 1], ".-", color=MODEL_COLOR, markersize=5, zorder=4)
     return fig
 
 
