@@ -67,7 +67,7 @@ def plot_optimizer_paths(
     """One row per bowl ``(x, y)``, one panel per method: its path over the bowl's contours."""
     windows = [torch.cat([path.reshape(-1, 2) for path in row]) for row in paths]
     spans = [(w.max(dim=0).values - w.min(dim=0).values).tolist() for w in windows]
-    heights = [min(4.6, 1.3 + 2.3 * height / width) for width, height in spans]  # as tall as needed
+    heights = [min(4.6, 1.6 + 2.3 * height / width) for width, height in spans]  # as tall as needed
     fig = plt.figure(figsize=(10.0, sum(heights)), layout="constrained")
     for subfig, (x, y), row, window in zip(
         fig.subfigures(len(bowls), 1, height_ratios=heights), bowls, paths, windows, strict=True
@@ -78,7 +78,8 @@ def plot_optimizer_paths(
             draw_contours(ax, x, y, least_squares(x, y), window)  # one window for the whole row
             ax.plot(path[:, 0], path[:, 1], ".-", color=color, markersize=3, linewidth=1)
             ax.set(title=_("{method}, κ = {kappa:.0f}").format(method=name, kappa=kappa),
-                   xlabel=_("slope a[0]"), ylabel=_("intercept a[1]"))  # fmt: skip
+                   xlabel=_("slope a[0]"))  # fmt: skip
+        axes[0].set_ylabel(_("intercept a[1]"))  # the row shares one window, so one label
     return fig
 
 
