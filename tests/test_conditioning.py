@@ -6,7 +6,6 @@ from descent.conditioning import (
     best_learning_rate,
     condition_number,
     gradient_descent_path,
-    mse_hessian,
     standardize,
     steps_to_tolerance,
     to_original_units,
@@ -15,6 +14,7 @@ from descent.conditioning import (
 from descent.data import make_line_data
 from descent.fit import fit_gradient_descent, least_squares
 from descent.loss import mse
+from descent.regimes import hessian
 
 
 @pytest.fixture
@@ -22,16 +22,10 @@ def data():
     return make_line_data()
 
 
-def test_hessian_is_autograds_second_derivative(data):
-    x, y = data
-    exact = torch.autograd.functional.hessian(lambda a: mse(x @ a, y), torch.tensor([0.5, -1.0]))
-    assert torch.allclose(mse_hessian(x), exact, atol=1e-5)
-
-
 def test_condition_number_matches_numpy(data):
     x, _ = data
     for inputs in (x, transform_input(x, shift=-10.0), transform_input(x, scale=0.1)):
-        expected = np.linalg.cond(mse_hessian(inputs.double()).numpy())
+        expected = np.linalg.cond(hessian(inputs.double()).numpy())
         assert condition_number(inputs) == pytest.approx(expected, rel=1e-9)
 
 
@@ -80,7 +74,7 @@ def test_the_standardized_fit_maps_back_to_least_squares(data):
 
 def test_best_learning_rate_is_two_over_the_sum_of_the_extreme_eigenvalues(data):
     x, _ = data
-    eigenvalues = np.linalg.eigvalsh(mse_hessian(x.double()).numpy())
+    eigenvalues = np.linalg.eigvalsh(hessian(x.double()).numpy())
     assert best_learning_rate(x) == pytest.approx(2 / (eigenvalues[0] + eigenvalues[-1]))
 
 

@@ -10,9 +10,9 @@ from functools import partial
 import torch
 from torch.optim import SGD, Adam
 
-from descent.conditioning import mse_hessian
 from descent.fit import least_squares, mse_gradient
 from descent.optimizers import adam, heavy_ball, momentum_limit, nesterov, train_line
+from descent.regimes import curvatures, hessian
 
 # An optimizer of descent.optimizers with its other settings fixed: (gradient, start, lr, steps).
 Method = Callable[..., torch.Tensor]
@@ -21,7 +21,7 @@ Method = Callable[..., torch.Tensor]
 def bowl(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The curvature ``H`` and the optimum ``a*`` of the MSE of a line, in float64."""
     x, y = x.double(), y.double()
-    return mse_hessian(x), least_squares(x, y)
+    return hessian(x), least_squares(x, y)
 
 
 def bowl_gradient(x: torch.Tensor, y: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
@@ -88,7 +88,7 @@ def stability_limits(
 ) -> dict[str, tuple[float, float]]:
     """The largest stable learning rate of gradient descent (``"gd"``), the heavy ball (``"hb"``)
     and Nesterov: predicted by :func:`momentum_limit`, and measured by :func:`largest_stable_lr`."""
-    curvature = torch.linalg.eigvalsh(bowl(x, y)[0]).max().item()
+    curvature = curvatures(x)[1]
     settings = {
         "gd": (heavy_ball, 0.0),
         "hb": (heavy_ball, momentum),

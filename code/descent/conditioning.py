@@ -7,17 +7,13 @@ import torch
 
 from descent.fit import mse_gradient
 from descent.optimizers import heavy_ball
-
-
-def mse_hessian(x: torch.Tensor) -> torch.Tensor:
-    """The curvature of the MSE of a line, ``H = (2/n) xᵀx``: the same for every ``a``."""
-    return 2 / len(x) * x.T @ x
+from descent.regimes import curvatures
 
 
 def condition_number(x: torch.Tensor) -> float:
-    """How stretched the loss bowl is: the largest curvature over the smallest, ``λmax / λmin``."""
-    eigenvalues = torch.linalg.eigvalsh(mse_hessian(x.double()))
-    return (eigenvalues.max() / eigenvalues.min()).item()
+    """How stretched the loss bowl is: the sharpest curvature over the gentlest, ``λmax / λmin``."""
+    gentlest, sharpest = curvatures(x)
+    return sharpest / gentlest
 
 
 def transform_input(x: torch.Tensor, shift: float = 0.0, scale: float = 1.0) -> torch.Tensor:
@@ -45,8 +41,7 @@ def to_original_units(params: torch.Tensor, mean: float, std: float) -> torch.Te
 
 def best_learning_rate(x: torch.Tensor) -> float:
     """The learning rate ``2 / (λmin + λmax)`` that shrinks the slowest error fastest."""
-    eigenvalues = torch.linalg.eigvalsh(mse_hessian(x.double()))
-    return 2 / (eigenvalues.min() + eigenvalues.max()).item()
+    return 2 / sum(curvatures(x))
 
 
 def steps_to_tolerance(

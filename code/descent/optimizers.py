@@ -9,6 +9,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
+from descent.lesson import START
 from descent.loss import mse
 
 Gradient = Callable[[torch.Tensor], torch.Tensor]
@@ -72,7 +73,7 @@ def train_line(
     y: torch.Tensor,
     make_optimizer: Callable[[list[nn.Parameter]], torch.optim.Optimizer],
     steps: int,
-    start: tuple[float, float] = (-1.0, 1.0),
+    start: tuple[float, float] = START,
     zero_grad: bool = True,
 ) -> torch.Tensor:
     """Fit the line with a ``torch.optim`` optimizer; returns the loss before each step.
@@ -94,7 +95,7 @@ def train_line(
 
 def step_without_no_grad(x: torch.Tensor, y: torch.Tensor, lr: float) -> None:
     """One step of gradient descent with ``torch.no_grad()`` forgotten: autograd refuses it."""
-    a = nn.Parameter(torch.tensor([-1.0, 1.0]))
+    a = nn.Parameter(torch.tensor(START))
     mse(x @ a, y).backward()
     a -= lr * a.grad  # RuntimeError: a leaf that requires grad, changed in place
 
