@@ -1,0 +1,97 @@
+"""Figures of the chapters on conditioning and on momentum and Adam.
+
+Paths are drawn over the contours of the loss with equal scales on both axes, so that a step
+of gradient descent is visibly perpendicular to the contour it leaves.
+"""
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from descent.comparison import excess_loss
+from descent.conditioning import condition_number, gradient_descent_path
+from descent.fit import least_squares
+from descent.i18n import _
+from descent.loss import mse_surface
+from descent.plots import MODEL_COLOR, OPTIMUM_COLOR, new_axes_row
+
+METHOD_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:purple")
+
+
+def method_names() -> list[str]:
+    """The four methods of the momentum chapter, in the edition's language."""
+    return [_("gradient descent"), _("heavy ball"), _("Nesterov"), _("Adam")]
+
+
+def draw_contours(
+    ax: Axes, x: torch.Tensor, y: torch.Tensor, optimum: torch.Tensor, points: torch.Tensor
+) -> None:
+    """Contours of the MSE over a window around ``points`` and the optimum, on equal scales."""
+    corners = torch.cat([points.reshape(-1, 2), optimum[None]])
+    low, high = corners.min(dim=0).values, corners.max(dim=0).values
+    margin = 0.15 * (high - low).max() + 0.1
+    slopes = torch.linspace(low[0] - margin, high[0] + margin, 201)
+    intercepts = torch.linspace(low[1] - margin, high[1] + margin, 201)
+    excess = mse_surface(x, y, slopes, intercepts) - mse_surface(x, y, *optimum[:, None])
+    # Log-spaced levels: the loss grows quadratically, so even levels would crowd the rim.
+    top = excess.max().item()
+    ax.contour(slopes, intercepts, excess, levels=np.geomspace(top * 1e-4, top, 12),
+               cmap="viridis", linewidths=0.8)  # fmt: skip
+    ax.plot(*optimum.tolist(), "*", color=OPTIMUM_COLOR, markersize=12, zorder=3)
+    ax.set_aspect("equal")  # equal scales: the contours keep their true shape
+    ax.set(
+        xlim=(slopes[0].item(), slopes[-1].item()),
+        ylim=(intercepts[0].item(), intercepts[-1].item()),
+    )
+
+
+def plot_scaled_contours(inputs: Sequence[torch.Tensor], y: torch.Tensor, steps: int) -> Figure:
+    """One panel per version ``x`` of the input: its loss bowl and ``steps`` steps of gradient
+    descent at the best rate, from ``a = 0``."""
+    titles = [_("κ = {kappa:.0f}").format(kappa=condition_number(x)) for x in inputs]
+    fig, axes = new_axes_row(titles, _("slope a[0]"), _("intercept a[1]"), size=(10.0, 4.2))
+    for ax, x in zip(axes, inputs, strict=True):
+        path = gradient_descent_path(x, y, steps)
+        draw_contours(ax, x, y, least_squares(x, y), path)
+        ax.plot(path[:, 0], path[:, 1], ".-", color=MODEL_COLOR, markersize=5, zorder=4)
+    return fig
+
+
+def plot_optimizer_paths(
+    bowls: Sequence[tuple[torch.Tensor, torch.Tensor]], paths: Sequence[Sequence[torch.Tensor]]
+) -> Figure:
+    """One row per bowl ``(x, y)``, one panel per method: its path over the bowl's contours."""
+    windows = [torch.cat([path.reshape(-1, 2) for path in row]) for row in paths]
+    spans = [(w.max(dim=0).values - w.min(dim=0).values).tolist() for w in windows]
+    heights = [min(4.6, 1.6 + 2.3 * height / width) for width, height in spans]  # as tall as needed
+    fig = plt.figure(figsize=(10.0, sum(heights)), layout="constrained")
+    for subfig, (x, y), row, window in zip(
+        fig.subfigures(len(bowls), 1, height_ratios=heights), bowls, paths, windows, strict=True
+    ):
+        axes = subfig.subplots(1, len(row))
+        kappa = condition_number(x)
+        for ax, path, name, color in zip(axes, row, method_names(), METHOD_COLORS, strict=True):
+            draw_contours(ax, x, y, least_squares(x, y), window)  # one window for the whole row
+            ax.plot(path[:, 0], path[:, 1], ".-", color=color, markersize=3, linewidth=1)
+            ax.set(title=_("{method}, κ = {kappa:.0f}").format(method=name, kappa=kappa),
+                   xlabel=_("slope a[0]"))  # fmt: skip
+        axes[0].set_ylabel(_("intercept a[1]"))  # the row shares one window, so one label
+    return fig
+
+
+def plot_optimizer_losses(
+    bowls: Sequence[tuple[torch.Tensor, torch.Tensor]], paths: Sequence[Sequence[torch.Tensor]]
+) -> Figure:
+    """For each bowl ``(x, y)``, how far above its minimum the loss is along each method's path."""
+    titles = [_("κ = {kappa:.0f}").format(kappa=condition_number(x)) for x, _y in bowls]
+    fig, axes = new_axes_row(titles, _("step"), _("loss above its minimum"))
+    for ax, (x, y), bowl_paths in zip(axes, bowls, paths, strict=True):
+        for path, name, color in zip(bowl_paths, method_names(), METHOD_COLORS, strict=True):
+            ax.plot(excess_loss(x, y, path), color=color, label=name)
+        ax.set_yscale("log")
+    axes[0].legend(fontsize=8)
+    return fig
