@@ -1,11 +1,20 @@
 """The animations draw the recorded fit, and the player is small, offline and reproducible."""
 
+import os
 import re
+import subprocess
+import sys
 
+import imageio_ffmpeg
+import matplotlib
 import pytest
 import torch
+from matplotlib.animation import FFMpegWriter
 
 from descent.animation import (
+    BITEXACT_ARGS,
+    DPI,
+    FPS,
     animate_fit,
     animate_path,
     encode_mp4,
@@ -32,6 +41,22 @@ def fit_animation(run):
 @pytest.fixture(scope="module")
 def path_animation(run):
     return animate_path(*run)
+
+
+# Encode the path animation in a fresh interpreter and write the video to argv[1].
+ENCODE_PATH = f"""
+import sys
+import matplotlib
+matplotlib.use("Agg")
+from descent.animation import animate_path, encode_mp4
+from descent.data import make_line_data
+from descent.fit import fit_gradient_descent
+
+x, y = make_line_data(n=50)
+fit = fit_gradient_descent(x, y, start=(-1.0, 1.0), lr=0.1, steps={STEPS})
+with open(sys.argv[1], "wb") as video:
+    video.write(encode_mp4(animate_path(x, y, fit)))
+"""
 
 
 def frame_count(anim) -> int:
@@ -72,6 +97,36 @@ def test_video_is_the_same_bytes_every_time(fit_animation, path_animation):
     assert first[4:8] == b"ftyp"  # an MP4 file
     assert encode_mp4(fit_animation) == first
     assert encode_mp4(path_animation) == encode_mp4(path_animation)
+
+
+def test_video_is_the_same_bytes_in_fresh_processes(tmp_path):
+    """Two builds are two processes. glibc's MALLOC_PERTURB_ fills new memory with a different
+    byte in each (0x00, then 0xFE), so a value read from memory never written cannot pass
+    unseen, as an uninitialized pivot array in torch.linalg.lstsq once did."""
+    videos = []
+    for perturb in ("255", "1"):
+        path = tmp_path / f"path-{perturb}.mp4"
+        env = {**os.environ, "MALLOC_PERTURB_": perturb}
+        subprocess.run([sys.executable, "-c", ENCODE_PATH, str(path)], env=env, check=True)
+        videos.append(path.read_bytes())
+    assert videos[0][4:8] == b"ftyp"  # an MP4 file
+    assert videos[1] == videos[0]
+
+
+def test_x264_mbtree_still_reads_unwritten_memory(path_animation, tmp_path, monkeypatch):
+    """When this fails, x264's mbtree no longer depends on memory it never wrote, and
+    BITEXACT_ARGS may drop "-mbtree 0" (which costs about a third more bytes per video)."""
+    args = list(BITEXACT_ARGS)
+    del args[args.index("-mbtree") : args.index("-mbtree") + 2]
+    matplotlib.rcParams["animation.ffmpeg_path"] = imageio_ffmpeg.get_ffmpeg_exe()
+    videos = []
+    for fill in ("255", "1"):
+        monkeypatch.setenv("MALLOC_PERTURB_", fill)  # read by ffmpeg, a child process
+        path = tmp_path / f"mbtree-{fill}.mp4"
+        writer = FFMpegWriter(fps=FPS, codec="h264", extra_args=args)
+        path_animation.save(path, writer=writer, dpi=DPI)  # as encode_mp4 does
+        videos.append(path.read_bytes())
+    assert videos[0] != videos[1]
 
 
 def test_player_is_offline_labelled_and_small(fit_animation):

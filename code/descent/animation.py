@@ -28,9 +28,12 @@ FPS = 10  # frames per second of the videos: a step lasts 0.1 s, slow enough to 
 SIZE = (5.0, 3.5)  # inches; with DPI, a 400 × 280 pixel video
 DPI = 80
 # ffmpeg options for a video that is the same, byte for byte, on every build:
-# one thread (x264 splits work differently with more), and no version or date in the file.
+# one thread (x264 splits work differently with more), no version or date in the file, and
+# no macroblock-tree rate control (x264's mbtree reads memory it never wrote: its output then
+# depends on what the allocator hands out; tests/test_animation.py fills it two ways).
 BITEXACT_ARGS = [
     "-threads", "1",
+    "-mbtree", "0",
     "-fflags", "+bitexact",
     "-flags:v", "+bitexact",
     "-map_metadata", "-1",
