@@ -1,0 +1,10 @@
+"""The settings of the lesson this book grows from, defined once.
+
+Chapters run with these values and glue them into their prose, so the text and the runs
+cannot disagree.
+"""
+
+N_POINTS = 100  # points in the data set
+START = (-1.0, 1.0)  # the slope and intercept gradient descent starts from
+LEARNING_RATE = 0.1
+STEPS = 100  # steps of gradient descent
