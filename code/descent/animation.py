@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt
 import torch
 from matplotlib.animation import FFMpegWriter, FuncAnimation
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from descent.fit import Fit, least_squares
 from descent.i18n import _
@@ -67,7 +69,9 @@ PATH_DESCRIPTION = _(
 )
 
 
-def fit_figure(x: torch.Tensor, y: torch.Tensor, params: torch.Tensor):
+def fit_figure(
+    x: torch.Tensor, y: torch.Tensor, params: torch.Tensor
+) -> tuple[Figure, Line2D, Text]:
     """The points, the line of ``params`` across them and a step counter, laid out once."""
     fig, ax = new_axes(
         _("The line after each step of gradient descent"), _("input x"), _("target y"), SIZE
@@ -95,7 +99,7 @@ def animate_fit(x: torch.Tensor, y: torch.Tensor, fit: Fit) -> FuncAnimation:
     return FuncAnimation(fig, update, frames=len(fit.params))
 
 
-def path_figure(x: torch.Tensor, y: torch.Tensor, fit: Fit):
+def path_figure(x: torch.Tensor, y: torch.Tensor, fit: Fit) -> tuple[Figure, Line2D, Text]:
     """Contours of the MSE around the recorded path, the optimum, an empty path and a step
     counter, laid out once."""
     fig, ax = new_axes(_("The parameters walking down the loss"), _("slope"), _("intercept"), SIZE)
