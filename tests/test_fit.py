@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 import torch
 
@@ -29,6 +33,34 @@ def test_least_squares_matches_the_normal_equations(data):
     x, y = data
     normal = torch.linalg.solve(x.T @ x, x.T @ y)
     assert torch.allclose(least_squares(x, y), normal, atol=1e-5)
+
+
+# Both solutions of the lesson's data, printed by a fresh interpreter: least_squares, and
+# torch.linalg.lstsq with its default CPU driver.
+SOLVE = """
+from descent.data import make_line_data
+from descent.fit import least_squares
+import torch
+x, y = make_line_data()
+print(least_squares(x, y).tolist(), torch.linalg.lstsq(x, y.unsqueeze(1)).solution.tolist())
+"""
+
+
+def solve_in_fresh_memory(fill: str) -> list[str]:
+    """Run SOLVE with glibc's MALLOC_PERTURB_: new memory reads as the byte 255 - fill."""
+    env = {**os.environ, "MALLOC_PERTURB_": fill}
+    result = subprocess.run(
+        [sys.executable, "-c", SOLVE], env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout.split("] [")
+
+
+def test_least_squares_does_not_read_unwritten_memory():
+    zeros, nonzero = solve_in_fresh_memory("255"), solve_in_fresh_memory("1")
+    assert zeros[0] == nonzero[0]
+    # When this fails, PyTorch fills its pivot array itself (pytorch/pytorch#71222): the
+    # default driver is then reproducible too, and least_squares may drop driver="gels".
+    assert zeros[1] != nonzero[1]
 
 
 def test_lesson_noise_lifts_the_intercept_by_half():

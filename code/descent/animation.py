@@ -18,19 +18,23 @@ import matplotlib.pyplot as plt
 import torch
 from matplotlib.animation import FFMpegWriter, FuncAnimation
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from descent.fit import Fit, least_squares
 from descent.i18n import _
-from descent.loss import mse_surface
-from descent.plots import DATA_COLOR, MODEL_COLOR, new_axes
+from descent.plots import DATA_COLOR, MODEL_COLOR, draw_loss_contours, loss_view, new_axes
 
 FPS = 10  # frames per second of the videos: a step lasts 0.1 s, slow enough to follow
 SIZE = (5.0, 3.5)  # inches; with DPI, a 400 × 280 pixel video
 DPI = 80
 # ffmpeg options for a video that is the same, byte for byte, on every build:
-# one thread (x264 splits work differently with more), and no version or date in the file.
+# one thread (x264 splits work differently with more), no version or date in the file, and
+# no macroblock-tree rate control (x264's mbtree reads memory it never wrote: its output then
+# depends on what the allocator hands out; tests/test_animation.py fills it two ways).
 BITEXACT_ARGS = [
     "-threads", "1",
+    "-mbtree", "0",
     "-fflags", "+bitexact",
     "-flags:v", "+bitexact",
     "-map_metadata", "-1",
@@ -49,115 +53,86 @@ def freeze_layout(fig: Figure) -> None:
     plt.close(fig)  # the player shows the animation; a static copy would be a duplicate
 
 
-def animate_fit(
-    x: torch.Tensor,
-    y: torch.Tensor,
-    fit: Fit,
-    *,
-    title: str | None = None,
-    xlabel: str | None = None,
-    ylabel: str | None = None,
-    data_label: str | None = None,
-    line_label: str | None = None,
-    step_text: str | None = None,
-    description: str | None = None,
-    interval: int = 1000 // FPS,
-) -> FuncAnimation:
-    """The line of every recorded step over the data: one frame per row of ``fit.params``."""
-    steps = len(fit.params) - 1
-    step_text = step_text or _("step {step} of {total}")
-    order = x[:, 0].argsort()  # left to right, so the line is drawn once, not back and forth
-    x, y, params = x[order].numpy(), y[order].numpy(), fit.params.numpy()
+def step_label(step: int, last: int) -> str:
+    """The counter of a frame, in the edition's language: "step 3 of 100"."""
+    return _("step {step} of {total}").format(step=step, total=last)
+
+
+# What each animation shows, read out by screen readers in place of the video.
+FIT_DESCRIPTION = _(
+    "Animation: a straight line starts far from the points and, step by step, "
+    "turns and rises until it passes through the middle of them."
+)
+PATH_DESCRIPTION = _(
+    "Animation: a dot on a map of the loss, drawn as contour lines, moves step by step "
+    "from its start towards the star that marks the lowest loss, leaving a trail."
+)
+
+
+def fit_figure(
+    x: torch.Tensor, y: torch.Tensor, params: torch.Tensor
+) -> tuple[Figure, Line2D, Text]:
+    """The points, the line of ``params`` across them and a step counter, laid out once."""
     fig, ax = new_axes(
-        title or _("The line after each step of gradient descent"),
-        xlabel or _("input x"),
-        ylabel or _("target y"),
-        size=SIZE,
+        _("The line after each step of gradient descent"), _("input x"), _("target y"), SIZE
     )
-    ax.scatter(x[:, 0], y, s=10, color=DATA_COLOR, label=data_label or _("data"))
-    (line,) = ax.plot(x[:, 0], x @ params[0], color=MODEL_COLOR, label=line_label or _("line"))
+    ax.scatter(x[:, 0], y, s=10, color=DATA_COLOR, label=_("data"))
+    ends = torch.stack([x[:, 0].min(), x[:, 0].max()])  # two points draw a straight line
+    (line,) = ax.plot(ends, params[0] * ends + params[1], color=MODEL_COLOR, label=_("line"))
     counter = ax.text(0.02, 0.92, "", transform=ax.transAxes)
-    ax.set_ylim(y.min() - 1, y.max() + 1)  # fixed limits: set_ydata does not rescale the axes
+    ax.set_ylim(y.min().item() - 1, y.max().item() + 1)  # set_ydata does not rescale the axes
     ax.legend(loc="lower right")
     freeze_layout(fig)
+    return fig, line, counter
+
+
+def animate_fit(x: torch.Tensor, y: torch.Tensor, fit: Fit) -> FuncAnimation:
+    """The line of every recorded step over the data: one frame per row of ``fit.params``."""
+    fig, line, counter = fit_figure(x, y, fit.params[0])
 
     def update(i: int):
         """Draw frame ``i`` from the recorded parameters; no training happens here."""
-        line.set_ydata(x @ params[i])
-        counter.set_text(step_text.format(step=i, total=steps))
-        return line, counter
+        slope, intercept = fit.params[i].tolist()
+        line.set_ydata(slope * line.get_xdata() + intercept)
+        counter.set_text(step_label(i, len(fit.params) - 1))
 
-    anim = FuncAnimation(fig, update, frames=len(fit.params), interval=interval)
-    anim.description = description or _(
-        "Animation: a straight line starts far from the points and, step by step, "
-        "turns and rises until it passes through the middle of them."
-    )
-    return anim
+    return FuncAnimation(fig, update, frames=len(fit.params))
 
 
-def loss_grid(x: torch.Tensor, y: torch.Tensor, fit: Fit, points: int = 60):
-    """Slopes, intercepts and their MSE on a grid that holds the whole path and the optimum."""
-    corners = torch.cat([fit.params, least_squares(x, y).unsqueeze(0)])
-    low, high = corners.min(dim=0).values - 0.5, corners.max(dim=0).values + 0.5
-    slopes = torch.linspace(low[0].item(), high[0].item(), points)
-    intercepts = torch.linspace(low[1].item(), high[1].item(), points)
-    return slopes, intercepts, mse_surface(x, y, slopes, intercepts)
-
-
-def animate_path(
-    x: torch.Tensor,
-    y: torch.Tensor,
-    fit: Fit,
-    *,
-    title: str | None = None,
-    xlabel: str | None = None,
-    ylabel: str | None = None,
-    path_label: str | None = None,
-    optimum_label: str | None = None,
-    step_text: str | None = None,
-    description: str | None = None,
-    interval: int = 1000 // FPS,
-) -> FuncAnimation:
-    """The parameters walking down the contours of the MSE, one frame per row of ``fit.params``."""
-    steps = len(fit.params) - 1
-    step_text = step_text or _("step {step} of {total}")
-    fig, ax = new_axes(
-        title or _("The parameters walking down the loss"),
-        xlabel or _("slope"),
-        ylabel or _("intercept"),
-        size=SIZE,
-    )
-    slopes, intercepts, losses = (t.numpy() for t in loss_grid(x, y, fit))
-    params = fit.params.numpy()
-    ax.contour(slopes, intercepts, losses, levels=15, cmap="viridis", linewidths=0.8)
-    best = least_squares(x, y).numpy()
-    ax.plot(*best, "*", color="black", markersize=12, label=optimum_label or _("optimum"))
-    (path,) = ax.plot([], [], ".-", color=DATA_COLOR, label=path_label or _("parameters"))
+def path_figure(x: torch.Tensor, y: torch.Tensor, fit: Fit) -> tuple[Figure, Line2D, Text]:
+    """Contours of the MSE around the recorded path, the optimum, an empty path and a step
+    counter, laid out once."""
+    fig, ax = new_axes(_("The parameters walking down the loss"), _("slope"), _("intercept"), SIZE)
+    best = least_squares(x, y)
+    view = loss_view(torch.cat([fit.params, best.unsqueeze(0)]), margin=0.5, aspect=1.6)
+    draw_loss_contours(ax, x, y, *view)
+    ax.plot(*best.tolist(), "*", color="black", markersize=12, label=_("optimum"))
+    (path,) = ax.plot([], [], ".-", color=DATA_COLOR, label=_("parameters"))
     counter = ax.text(0.02, 0.92, "", transform=ax.transAxes)
     ax.legend(loc="lower right")
     freeze_layout(fig)
+    return fig, path, counter
+
+
+def animate_path(x: torch.Tensor, y: torch.Tensor, fit: Fit) -> FuncAnimation:
+    """The parameters walking down the contours of the MSE, one frame per row of ``fit.params``."""
+    fig, path, counter = path_figure(x, y, fit)
 
     def update(i: int):
         """Draw the path up to step ``i`` from the recorded parameters."""
-        path.set_data(params[: i + 1, 0], params[: i + 1, 1])
-        counter.set_text(step_text.format(step=i, total=steps))
-        return path, counter
+        path.set_data(fit.params[: i + 1, 0], fit.params[: i + 1, 1])
+        counter.set_text(step_label(i, len(fit.params) - 1))
 
-    anim = FuncAnimation(fig, update, frames=len(fit.params), interval=interval)
-    anim.description = description or _(
-        "Animation: a dot on a map of the loss, drawn as contour lines, moves step by step "
-        "from its start towards the star that marks the lowest loss, leaving a trail."
-    )
-    return anim
+    return FuncAnimation(fig, update, frames=len(fit.params))
 
 
-def encode_mp4(anim: FuncAnimation, fps: int = FPS, dpi: int = DPI) -> bytes:
+def encode_mp4(anim: FuncAnimation) -> bytes:
     """The animation as H.264 MP4 bytes, identical on every call (see ``BITEXACT_ARGS``)."""
     matplotlib.rcParams["animation.ffmpeg_path"] = imageio_ffmpeg.get_ffmpeg_exe()
-    writer = FFMpegWriter(fps=fps, codec="h264", extra_args=BITEXACT_ARGS)
+    writer = FFMpegWriter(fps=FPS, codec="h264", extra_args=BITEXACT_ARGS)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "animation.mp4"
-        anim.save(path, writer=writer, dpi=dpi)
+        anim.save(path, writer=writer, dpi=DPI)
         return path.read_bytes()
 
 
@@ -203,51 +178,35 @@ def player_id(video: bytes, label: str) -> str:
     return "player-" + hashlib.sha256(video + label.encode()).hexdigest()[:12]
 
 
-def video_player_html(
-    anim: FuncAnimation,
-    *,
-    label: str | None = None,
-    play: str | None = None,
-    pause: str | None = None,
-    previous: str | None = None,
-    next: str | None = None,  # the label of the "next step" button
-    step_label: str | None = None,
-    seek_label: str | None = None,
-    fps: int = FPS,
-) -> str:
-    """A self-contained HTML player: the MP4 inline, real buttons, a seek bar, a live step count."""
-    video = encode_mp4(anim, fps=fps)
-    label = label or getattr(anim, "description", None) or _("An animation")
-    pid = player_id(video, label)
+def video_player_html(anim: FuncAnimation, description: str) -> str:
+    """A self-contained HTML player: the MP4 inline, real buttons, a seek bar, a live step count.
+
+    ``description`` says what the animation shows, for readers who cannot see it.
+    """
+    video = encode_mp4(anim)
+    pid = player_id(video, description)
     last = sum(1 for _frame in anim.new_saved_frame_seq()) - 1  # frames are steps 0..last
-    labels = {
-        "play": play or _("Play"),
-        "pause": pause or _("Pause"),
-        "step": step_label or _("step {step} of {total}"),
-    }
+    labels = {"play": _("Play"), "pause": _("Pause"), "step": _("step {step} of {total}")}
     e = html.escape
     source = "data:video/mp4;base64," + base64.b64encode(video).decode()
     script = PLAYER_SCRIPT % {
         "id": json.dumps(pid),
-        "fps": fps,
+        "fps": FPS,
         "last": last,
         "labels": json.dumps(labels, ensure_ascii=False).replace("</", "<\\/"),
     }
-    first_step = labels["step"].format(step=0, total=last)
     # Outside the f-string below, where Babel's extractor (Python 3.11) would not see them.
-    previous = previous or _("Previous step")
-    next = next or _("Next step")
-    seek_label = seek_label or _("Choose a step")
+    previous, next_step, seek = _("Previous step"), _("Next step"), _("Choose a step")
     return f"""<figure class="descent-player" id="{pid}">
-<video src="{source}" aria-label="{e(label)}" preload="auto" muted playsinline
+<video src="{source}" aria-label="{e(description)}" preload="auto" muted playsinline
  style="max-width:100%;height:auto"></video>
-<div class="descent-player__controls" role="group" aria-label="{e(label)}">
+<div class="descent-player__controls" role="group" aria-label="{e(description)}">
 <button type="button" data-act="play">{e(labels["play"])}</button>
 <button type="button" data-act="prev">{e(previous)}</button>
-<button type="button" data-act="next">{e(next)}</button>
+<button type="button" data-act="next">{e(next_step)}</button>
 <input type="range" min="0" max="{last}" step="1" value="0"
- aria-label="{e(seek_label)}">
-<output aria-live="polite">{e(first_step)}</output>
+ aria-label="{e(seek)}">
+<output aria-live="polite">{e(step_label(0, last))}</output>
 </div>
 <script>{script}</script>
 </figure>"""

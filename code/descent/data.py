@@ -2,12 +2,14 @@
 
 import torch
 
+from descent.lesson import N_POINTS
+
 TRUE_PARAMS = (3.0, 2.0)  # slope and intercept that generate the data
 NOISE_WIDTH = 1.0  # the noise is uniform on an interval this wide
 
 
 def make_line_data(
-    n: int = 100,
+    n: int = N_POINTS,
     params: tuple[float, float] = TRUE_PARAMS,
     noise_mean: float = 0.0,
     seed: int = 0,

@@ -23,7 +23,9 @@ class Fit:
 
 def least_squares(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """The parameters that minimise the MSE exactly, from ``torch.linalg.lstsq``."""
-    return torch.linalg.lstsq(x, y.unsqueeze(1)).solution.squeeze(1)
+    # "gels" (QR) suits an x of full rank and gives the same bits on every run; the default
+    # CPU driver does not: https://github.com/pytorch/pytorch/issues/71222
+    return torch.linalg.lstsq(x, y.unsqueeze(1), driver="gels").solution.squeeze(1)
 
 
 def mse_gradient(x: torch.Tensor, y: torch.Tensor, a: torch.Tensor) -> torch.Tensor:

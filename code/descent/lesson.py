@@ -1,7 +1,11 @@
-"""The settings of the lesson this book grows from, named once so that every chapter uses them."""
+"""The settings of the lesson this book grows from, defined once.
 
-N_POINTS = 100  # how many noisy points the data has
-START = (-1.0, 1.0)  # the first guess: slope -1, intercept 1
+Chapters run with these values and glue them into their prose, so the text and the runs
+cannot disagree.
+"""
+
+N_POINTS = 100  # points in the data set
+START = (-1.0, 1.0)  # the slope and intercept gradient descent starts from
 LEARNING_RATE = 0.1
-STEPS = 100
+STEPS = 100  # steps of gradient descent
 TOLERANCE = 1e-3  # "close enough" to the least-squares optimum, when we count steps

@@ -1,7 +1,7 @@
 """Figures of the book.
 
-Every function takes the strings it draws as keyword arguments; when a string is not
-given, it is looked up in the edition's language (see :mod:`descent.i18n`).
+Every word a figure draws goes through :func:`descent.i18n._`, so each edition draws its
+figures in its own language.
 """
 
 from collections.abc import Sequence
@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.axes import Axes
+from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 
 from descent.i18n import _
@@ -37,46 +38,55 @@ def new_axes_row(
     return fig, list(axes)
 
 
-def plot_data(
-    x: torch.Tensor,
-    y: torch.Tensor,
-    *,
-    title: str | None = None,
-    xlabel: str | None = None,
-    ylabel: str | None = None,
-) -> Figure:
+def plot_data(x: torch.Tensor, y: torch.Tensor) -> Figure:
     """Scatter plot of the points ``(x[:, 0], y)``."""
-    fig, ax = new_axes(
-        title or _("One hundred noisy points near a line"),
-        xlabel or _("input x"),
-        ylabel or _("target y"),
-    )
+    title = _("{n} noisy points near a line").format(n=len(x))
+    fig, ax = new_axes(title, _("input x"), _("target y"))
     ax.scatter(x[:, 0], y, s=14, color=DATA_COLOR)
     return fig
 
 
-def plot_line_fit(
-    x: torch.Tensor,
-    y: torch.Tensor,
-    params: torch.Tensor,
-    *,
-    title: str | None = None,
-    xlabel: str | None = None,
-    ylabel: str | None = None,
-    data_label: str | None = None,
-    model_label: str | None = None,
-) -> Figure:
+def plot_line_fit(x: torch.Tensor, y: torch.Tensor, params: torch.Tensor) -> Figure:
     """The points and the line ``x @ params`` through them."""
-    fig, ax = new_axes(
-        title or _("A line against the data"),
-        xlabel or _("input x"),
-        ylabel or _("target y"),
-    )
-    ax.scatter(x[:, 0], y, s=14, color=DATA_COLOR, label=data_label or _("data"))
+    fig, ax = new_axes(_("A line against the data"), _("input x"), _("target y"))
+    ax.scatter(x[:, 0], y, s=14, color=DATA_COLOR, label=_("data"))
     ends = torch.tensor([[-1.0, 1.0], [1.0, 1.0]])  # the line across the whole input range
-    ax.plot(ends[:, 0], ends @ params.detach(), color=MODEL_COLOR, label=model_label or _("line"))
+    ax.plot(ends[:, 0], ends @ params.detach(), color=MODEL_COLOR, label=_("line"))
     ax.legend()
     return fig
+
+
+def loss_view(
+    points: torch.Tensor, margin: float, aspect: float = 1.5
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The lowest and highest (slope, intercept) of a view that holds every row of ``points``
+    with ``margin`` to spare, its shorter side widened until width / height = ``aspect``.
+
+    Drawn with equal scales on both axes, such a view fills axes of about that shape.
+    """
+    low, high = points.min(dim=0).values - margin, points.max(dim=0).values + margin
+    centre, size = (low + high) / 2, high - low
+    size = torch.maximum(size, torch.stack([size[1] * aspect, size[0] / aspect]))
+    return centre - size / 2, centre + size / 2
+
+
+def draw_loss_contours(
+    ax: Axes, x: torch.Tensor, y: torch.Tensor, low: torch.Tensor, high: torch.Tensor
+) -> QuadContourSet:
+    """Contours of the MSE over the view from ``low`` to ``high``, one unit as long on both axes.
+
+    With equal scales, a step of gradient descent is visibly perpendicular to the contour it
+    leaves; stretched axes would hide that.
+    """
+    slopes = torch.linspace(low[0].item(), high[0].item(), 120)
+    intercepts = torch.linspace(low[1].item(), high[1].item(), 120)
+    surface = mse_surface(x, y, slopes, intercepts)
+    # Log-spaced levels: the loss grows quadratically, so even steps would crowd the rim.
+    levels = np.geomspace(surface.min().item() * 1.05, surface.max().item(), 15)
+    contours = ax.contour(slopes, intercepts, surface, levels=levels, cmap="viridis")
+    ax.set(xlim=(low[0].item(), high[0].item()), ylim=(low[1].item(), high[1].item()))
+    ax.set_aspect("equal")
+    return contours
 
 
 def plot_loss_contour(
@@ -85,49 +95,24 @@ def plot_loss_contour(
     optimum: torch.Tensor,
     *,
     path: torch.Tensor | None = None,
-    slopes: torch.Tensor | None = None,
-    intercepts: torch.Tensor | None = None,
-    title: str | None = None,
-    xlabel: str | None = None,
-    ylabel: str | None = None,
-    optimum_label: str | None = None,
-    path_label: str | None = None,
 ) -> Figure:
     """Contours of the MSE over (slope, intercept), the optimum, and optionally a path of steps."""
-    slopes = torch.linspace(-2.0, 6.0, 161) if slopes is None else slopes
-    intercepts = torch.linspace(-1.0, 5.0, 121) if intercepts is None else intercepts
-    surface = mse_surface(x, y, slopes, intercepts)
-    fig, ax = new_axes(
-        title or _("The loss over the two parameters"),
-        xlabel or _("slope a[0]"),
-        ylabel or _("intercept a[1]"),
-    )
-    # Log-spaced levels: the loss grows quadratically, so even steps would crowd the rim.
-    levels = np.geomspace(surface.min().item() * 1.05, surface.max().item(), 15)
-    contours = ax.contour(slopes, intercepts, surface, levels=levels, cmap="viridis")
+    fig, ax = new_axes(_("The loss over the two parameters"), _("slope a[0]"), _("intercept a[1]"))
+    points = optimum.unsqueeze(0) if path is None else torch.cat([path, optimum.unsqueeze(0)])
+    contours = draw_loss_contours(ax, x, y, *loss_view(points, margin=2.0))
     ax.clabel(contours, fontsize=7, fmt="%.2g")
     if path is not None:
         ax.plot(path[:, 0], path[:, 1], ".-", color=MODEL_COLOR, markersize=4,
-                label=path_label or _("gradient descent"))  # fmt: skip
+                label=_("gradient descent"))  # fmt: skip
     ax.plot(*optimum.tolist(), "*", color=OPTIMUM_COLOR, markersize=14,
-            label=optimum_label or _("least-squares optimum"))  # fmt: skip
+            label=_("least-squares optimum"))  # fmt: skip
     ax.legend(loc="upper left")
     return fig
 
 
-def plot_loss_history(
-    losses: torch.Tensor,
-    *,
-    title: str | None = None,
-    xlabel: str | None = None,
-    ylabel: str | None = None,
-) -> Figure:
+def plot_loss_history(losses: torch.Tensor) -> Figure:
     """The loss at each step, on a log scale so that late progress stays visible."""
-    fig, ax = new_axes(
-        title or _("The loss during gradient descent"),
-        xlabel or _("step"),
-        ylabel or _("loss (MSE)"),
-    )
+    fig, ax = new_axes(_("The loss during gradient descent"), _("step"), _("loss (MSE)"))
     ax.plot(losses, color=MODEL_COLOR)
     ax.set_yscale("log")
     return fig
