@@ -1,0 +1,79 @@
+"""Conditioning: how the shape of the loss bowl, set by the inputs, decides the speed of descent."""
+
+from functools import partial
+
+import numpy as np
+import torch
+
+from descent.fit import mse_gradient
+from descent.optimizers import heavy_ball
+
+
+def mse_hessian(x: torch.Tensor) -> torch.Tensor:
+    """The curvature of the MSE of a line, ``H = (2/n) xᵀx``: the same for every ``a``."""
+    return 2 / len(x) * x.T @ x
+
+
+def condition_number(x: torch.Tensor) -> float:
+    """How stretched the loss bowl is: the largest curvature over the smallest, ``λmax / λmin``."""
+    eigenvalues = torch.linalg.eigvalsh(mse_hessian(x.double()))
+    return (eigenvalues.max() / eigenvalues.min()).item()
+
+
+def transform_input(x: torch.Tensor, shift: float = 0.0, scale: float = 1.0) -> torch.Tensor:
+    """A copy of ``x`` whose input column is ``(x - shift) / scale``; the column of ones stays."""
+    moved = x.clone()
+    moved[:, 0] = (x[:, 0] - shift) / scale
+    return moved
+
+
+def standardize(x: torch.Tensor) -> tuple[torch.Tensor, float, float]:
+    """The input rescaled to mean 0 and standard deviation 1, with the mean and deviation used."""
+    mean = x[:, 0].mean().item()
+    std = x[:, 0].std(correction=0).item()  # the population deviation, as scikit-learn uses
+    return transform_input(x, shift=mean, scale=std), mean, std
+
+
+def to_original_units(params: torch.Tensor, mean: float, std: float) -> torch.Tensor:
+    """Turn a line fitted on standardized inputs back into a line on the original inputs.
+
+    ``w·(x - mean)/std + b`` is the line with slope ``w/std`` and intercept ``b - w·mean/std``.
+    """
+    w, b = params
+    return torch.stack([w / std, b - w * mean / std])
+
+
+def best_learning_rate(x: torch.Tensor) -> float:
+    """The learning rate ``2 / (λmin + λmax)`` that shrinks the slowest error fastest."""
+    eigenvalues = torch.linalg.eigvalsh(mse_hessian(x.double()))
+    return 2 / (eigenvalues.min() + eigenvalues.max()).item()
+
+
+def steps_to_tolerance(
+    x: torch.Tensor, y: torch.Tensor, lr: float, tol: float = 1e-6, max_steps: int = 1_000_000
+) -> int:
+    """Steps of gradient descent from ``a = 0`` until the loss is within ``tol`` of its minimum.
+
+    ``a = 0`` is the same line (``y = 0``) whatever the input's units, so every setting starts
+    equally far from its best line. The loss is a quadratic, so its gradient is ``H a - g`` with
+    ``g = (2/n) xᵀy``, and its excess over the minimum is ``½ (a - a*)ᵀ H (a - a*)``. NumPy in
+    float64 keeps a run of 10⁵ steps fast, and its rounding far below ``tol``.
+    Returns ``max_steps`` when the loss never gets there.
+    """
+    x, y = x.double().numpy(), y.double().numpy()
+    hessian = 2 / len(x) * x.T @ x
+    g = 2 / len(x) * x.T @ y
+    optimum = np.linalg.solve(hessian, g)
+    a = np.zeros(2)
+    for step in range(max_steps):
+        error = a - optimum
+        if error @ hessian @ error / 2 < tol:
+            return step
+        a = a - lr * (hessian @ a - g)
+    return max_steps
+
+
+def gradient_descent_path(x: torch.Tensor, y: torch.Tensor, steps: int) -> torch.Tensor:
+    """``steps`` steps of gradient descent at the best learning rate, from ``a = 0``."""
+    gradient = partial(mse_gradient, x, y)
+    return heavy_ball(gradient, torch.zeros(2), best_learning_rate(x), momentum=0.0, steps=steps)
