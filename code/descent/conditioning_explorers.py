@@ -70,7 +70,8 @@ def momentum_explorer(x, y, shift: float = 3.0, start=START, steps: int = 50, ma
     ]
     legend = [("path", _("heavy ball")), ("compare", _("gradient descent (β = 0)")),
               ("floor", _("the tolerance, 10⁻⁶"))]  # fmt: skip
-    return Explorer("momentum", sliders, svgs, states, legend, shared)
+    facts = {"shift": shift, "steps": steps, "max_steps": max_steps}
+    return Explorer("momentum", sliders, svgs, states, legend, shared, facts)
 
 
 def outcome(run, max_steps: int) -> str:
@@ -138,5 +139,5 @@ def scaling_explorer(x, y, steps: int = 50):
         Slider("scale", _("Scale of the input"), [number(s) for s in scales], 2),
     ]
     legend = [("path", _("gradient descent from a = (0, 0), at its best learning rate"))]
-    return Explorer("scaling", sliders, svgs, states, legend)
+    return Explorer("scaling", sliders, svgs, states, legend, facts={"steps": steps})
 

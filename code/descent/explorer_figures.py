@@ -119,7 +119,8 @@ def learning_rate_explorer(x, y, start=START, steps: int = 40, default: float = 
     slider = Slider("lr", _("Learning rate η"), [significant(lr) for lr in lrs], lrs.index(default))
     legend = [("path", _("gradient descent")), ("floor", _("lowest possible loss")),
               ("compare", _("steps needed, for every η of the slider"))]  # fmt: skip
-    return Explorer("learning-rate", [slider], svgs, states, legend)
+    facts = {"steps": steps, "count": len(lrs), "low": lrs[0], "high": lrs[-1]}
+    return Explorer("learning-rate", [slider], svgs, states, legend, facts=facts)
 
 
 def panel_rect(panel: Panel, x0: float, x1: float, css: str) -> str:
@@ -184,7 +185,8 @@ def slope_explorer(x, y, start: float = START[0], steps: int = 8, default: int =
     ]
     legend = [("path", _("the steps so far")), ("tangent", _("the tangent at the current point")),
               ("move", _("the next step"))]  # fmt: skip
-    return Explorer("slope", sliders, [svg], states, legend)
+    facts = {"curvature": curvature, "steps": steps}
+    return Explorer("slope", sliders, [svg], states, legend, facts=facts)
 
 
 def slope_summary(step: int, w: float, slope: float, move: float, factor: float) -> str:
@@ -237,5 +239,7 @@ def batch_size_explorer(x, y, start=START, lr: float = 0.1, steps: int = 50):
         Slider("seed", _("Random seed"), [count(s) for s in seeds], 0),
     ]
     legend = [("path", _("minibatch SGD")), ("compare", _("full-batch gradient descent"))]
-    return Explorer("batch-size", sliders, svgs, states, legend)
+    facts = {"steps": steps, "lr": lr, "seeds": len(seeds), "smallest": batch_sizes[0],
+             "largest": batch_sizes[-1]}  # fmt: skip
+    return Explorer("batch-size", sliders, svgs, states, legend, facts=facts)
 

@@ -341,6 +341,10 @@ class Explorer:
     states: list[dict]  # mark name -> value, and "summary": the sentence said aloud
     legend: list[tuple[str, str]] = field(default_factory=list)  # (class of a line, its text)
     shared: dict = field(default_factory=dict)  # values that states name instead of repeating
+    facts: dict = field(default_factory=dict)  # numbers a caption may glue (not in the page)
+
+    def __repr__(self) -> str:  # the notebook's plain-text output: short, not every state
+        return f"<explorer {self.name}: {len(self.states)} states>"
 
     def default_index(self) -> int:
         index = 0
