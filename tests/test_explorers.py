@@ -18,7 +18,13 @@ from descent.conditioning import (
 )
 from descent.conditioning_explorers import momentum_explorer, scaling_explorer
 from descent.data import make_line_data
-from descent.explorer_figures import batch_size_explorer, learning_rate_explorer, slope_explorer
+from descent.explorer_figures import (
+    MAX_STEPS,
+    batch_size_explorer,
+    learning_rate_explorer,
+    learning_rate_summary,
+    slope_explorer,
+)
 from descent.explorers import (
     learning_rate_runs,
     loss_ellipses,
@@ -46,8 +52,9 @@ X, Y = make_line_data()
 def page_data(explorer) -> dict:
     """The JSON the page carries, read back from the explorer's HTML."""
     html = explorer._repr_html_()
-    blocks = re.findall(r'<script type="application/json" class="explorer-data">(.*?)</script>',
-                        html, re.S)  # fmt: skip
+    blocks = re.findall(
+        r'<script type="application/json" class="explorer-data">(.*?)</script>', html, re.S
+    )
     assert len(blocks) == 1
     return json.loads(blocks[0])
 
@@ -57,10 +64,12 @@ def close(page_values, exact, digits: int = explorer_html.SIGNIFICANT) -> bool:
     exact = torch.as_tensor(exact, dtype=torch.float64).reshape(-1).tolist()
     assert len(page_values) == len(exact)
     return all(
-        (p is None and not math.isfinite(e)) or abs(p - e) <= 0.51 * 10 ** (
-            math.floor(math.log10(abs(e))) - digits + 1) if e else p == 0
+        (p is None and not math.isfinite(e))
+        or abs(p - e) <= 0.51 * 10 ** (math.floor(math.log10(abs(e))) - digits + 1)
+        if e
+        else p == 0
         for p, e in zip(page_values, exact, strict=True)
-    )  # fmt: skip
+    )
 
 
 def states(data: dict, *sliders):
@@ -71,8 +80,10 @@ def states(data: dict, *sliders):
         for size in reversed(sizes):
             positions.insert(0, index % size)
             index //= size
-        resolved = {k: data["shared"][v] if k != "summary" and isinstance(v, str) else v
-                    for k, v in state.items()}  # fmt: skip
+        resolved = {
+            k: data["shared"][v] if k != "summary" and isinstance(v, str) else v
+            for k, v in state.items()
+        }
         yield [values[i] for values, i in zip(sliders, positions, strict=True)], resolved
 
 
@@ -94,16 +105,28 @@ def test_the_regime_follows_the_path():
         along = (fit_gradient_descent(X, Y, START, lr, 4).params - best) @ top
         flips = (along[1:] * along[:-1] < 0).all().item()
         grows = (along[1:].abs() > along[:-1].abs()).all().item()
-        assert (flips, grows) == {"smooth": (False, False), "zigzag": (True, False),
-                                  "diverges": (True, True)}[regime(X, lr)]  # fmt: skip
+        assert (flips, grows) == {
+            "smooth": (False, False),
+            "zigzag": (True, False),
+            "diverges": (True, True),
+        }[regime(X, lr)]
 
 
 def test_learning_rate_runs_count_steps_as_steps_to_reach():
     runs = learning_rate_runs(X, Y, START, [0.05, 0.7, 1.2], steps=5)
     assert [r.regime for r in runs] == ["smooth", "zigzag", "diverges"]
-    assert [r.steps_needed for r in runs[:2]] == [steps_to_reach(X, Y, START, lr) for lr in
-                                                  (0.05, 0.7)]  # fmt: skip
+    assert [r.steps_needed for r in runs[:2]] == [
+        steps_to_reach(X, Y, START, lr) for lr in (0.05, 0.7)
+    ]
     assert runs[2].steps_needed is None
+
+
+def test_a_learning_rate_too_small_to_arrive_says_so():
+    (run,) = learning_rate_runs(X, Y, START, [1e-4], steps=2, max_steps=MAX_STEPS)
+    assert run.steps_needed == MAX_STEPS  # steps_to_reach gave up
+    assert learning_rate_summary(run) == (
+        "η = 0.00010: too slow; after 10,000 steps it is still not within 0.001 of the optimum."
+    )
 
 
 def test_loss_ellipses_are_contours_of_the_mse():
@@ -272,11 +295,18 @@ def test_a_diverging_line_is_cut_where_it_leaves_keeping_its_direction():
 
 
 @pytest.mark.parametrize(
-    ("lang", "expected"), [("en", ["0.50", "1,234", "12,345", "4.4 × 10⁷"]),
-                           ("es", ["0,50", "1234", "12.345", "4,4 × 10⁷"])],
-)  # fmt: skip
+    ("lang", "expected"),
+    [
+        ("en", ["0.50", "1,234", "12,345", "4.4 × 10⁷"]),
+        ("es", ["0,50", "1234", "12.345", "4,4 × 10⁷"]),
+    ],
+)
 def test_numbers_are_written_as_the_edition_writes_them(monkeypatch, lang, expected):
     monkeypatch.setattr(explorer_html, "language", lambda: lang)
-    written = [explorer_html.number(0.5), explorer_html.count(1234), explorer_html.count(12345),
-               explorer_html.scientific(4.4e7)]  # fmt: skip
+    written = [
+        explorer_html.number(0.5),
+        explorer_html.count(1234),
+        explorer_html.count(12345),
+        explorer_html.scientific(4.4e7),
+    ]
     assert written == expected

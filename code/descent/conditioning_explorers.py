@@ -42,35 +42,62 @@ def momentum_explorer(x, y, shift: float = 3.0, start=START, steps: int = 50, ma
         shared[f"gd-loss{lr}"] = plain.excess.tolist()
         for beta in momenta:
             run = runs[lr, beta]
-            states.append({
-                "gd": f"gd{lr}", "gd-loss": f"gd-loss{lr}",
-                "hb": flat(run.path), "hb-loss": run.excess.tolist(),
-                "summary": _("η = {lr}, β = {beta}. Heavy ball: {heavy}. Gradient descent: "
-                             "{plain}.").format(  # fmt: skip
-                    lr=significant(lr), beta=number(beta), heavy=outcome(run, max_steps),
-                    plain=outcome(plain, max_steps)),
-            })  # fmt: skip
+            states.append(
+                {
+                    "gd": f"gd{lr}",
+                    "gd-loss": f"gd-loss{lr}",
+                    "hb": flat(run.path),
+                    "hb-loss": run.excess.tolist(),
+                    "summary": _(
+                        "η = {lr}, β = {beta}. Heavy ball: {heavy}. Gradient descent: {plain}."
+                    ).format(
+                        lr=significant(lr),
+                        beta=number(beta),
+                        heavy=outcome(run, max_steps),
+                        plain=outcome(plain, max_steps),
+                    ),
+                }
+            )
     ellipses = bowl_ellipses(narrow, y, torch.tensor(start))
     svgs = [
-        Svg(loss, _("How far above its minimum the loss is at each step, for both methods."),
-            _("step"), _("loss above its minimum"),
+        Svg(
+            loss,
+            _("How far above its minimum the loss is at each step, for both methods."),
+            _("step"),
+            _("loss above its minimum"),
             [line(loss, [(0, TOLERANCE), (steps, TOLERANCE)], "floor")],
-            [Mark("gd-loss", "curve", loss.name, "compare"),
-             Mark("hb-loss", "curve", loss.name, "path")]),
-        contour_svg(gd_panel, ellipses, [Mark("gd", "line", gd_panel.name, "compare", dots=True)],
-                    _("Gradient descent's path in the narrow valley."), best.tolist(),
-                    _("gradient descent")),
-        contour_svg(hb_panel, ellipses, [Mark("hb", "line", hb_panel.name, "path", dots=True)],
-                    _("The heavy ball's path in the narrow valley."), best.tolist(),
-                    _("heavy ball")),
-    ]  # fmt: skip
+            [
+                Mark("gd-loss", "curve", loss.name, "compare"),
+                Mark("hb-loss", "curve", loss.name, "path"),
+            ],
+        ),
+        contour_svg(
+            gd_panel,
+            ellipses,
+            [Mark("gd", "line", gd_panel.name, "compare", dots=True)],
+            _("Gradient descent's path in the narrow valley."),
+            best.tolist(),
+            _("gradient descent"),
+        ),
+        contour_svg(
+            hb_panel,
+            ellipses,
+            [Mark("hb", "line", hb_panel.name, "path", dots=True)],
+            _("The heavy ball's path in the narrow valley."),
+            best.tolist(),
+            _("heavy ball"),
+        ),
+    ]
     sliders = [
         Slider("lr", _("Learning rate η"), [significant(lr) for lr in lrs], lrs.index(0.09)),
         Slider("beta", _("Momentum β"), [number(b) for b in momenta], momenta.index(0.9)),
     ]
-    legend = [("path", _("heavy ball")), ("compare", _("gradient descent (β = 0)")),
-              ("floor", _("the tolerance, 10⁻⁶"))]  # fmt: skip
-    facts = {"shift": shift, "steps": steps, "max_steps": max_steps}
+    legend = [
+        ("path", _("heavy ball")),
+        ("compare", _("gradient descent (β = 0)")),
+        ("floor", _("the tolerance, 10⁻⁶")),
+    ]
+    facts = {"shift": shift, "steps": steps, "max_steps": max_steps, "tol": TOLERANCE}
     return Explorer("momentum", sliders, svgs, states, legend, shared, facts)
 
 
@@ -104,40 +131,65 @@ def scaling_explorer(x, y, steps: int = 50):
         corners = [start.tolist(), best.tolist(), *run.path.tolist()]
         path_panel.x, path_panel.y = fit_square(corners, margin=0.1)
         inputs = run.inputs[:, 0]
-        states.append({
-            "scaled-axes": axes_data(path_panel),
-            "ellipses": bowl_ellipses(run.inputs, y, start),
-            "path": flat(run.path),
-            "optimum": best.tolist(),
-            "start": start.tolist(),
-            "now": [run.kappa, run.steps_needed],
-            "summary": _("Input {scale}·x + {shift}, from {low} to {high}: condition number "
-                         "κ = {kappa}. At its best learning rate, η = {lr}, gradient descent "
-                         "needs {steps} steps to come within 10⁻⁶ of the lowest loss.").format(
-                scale=number(run.scale), shift=number(run.shift, 0),
-                low=number(inputs.min().item()), high=number(inputs.max().item()),
-                kappa=significant(run.kappa, 3), lr=significant(run.lr, 2),
-                steps=count(run.steps_needed)),
-        })  # fmt: skip
+        states.append(
+            {
+                "scaled-axes": axes_data(path_panel),
+                "ellipses": bowl_ellipses(run.inputs, y, start),
+                "path": flat(run.path),
+                "optimum": best.tolist(),
+                "start": start.tolist(),
+                "now": [run.kappa, run.steps_needed],
+                "summary": _(
+                    "Input {scale}·x + {shift}, from {low} to {high}: condition number "
+                    "κ = {kappa}. At its best learning rate, η = {lr}, gradient descent "
+                    "needs {steps} steps to come within 10⁻⁶ of the lowest loss."
+                ).format(
+                    scale=number(run.scale),
+                    shift=number(run.shift, 0),
+                    low=number(inputs.min().item()),
+                    high=number(inputs.max().item()),
+                    kappa=significant(run.kappa, 3),
+                    lr=significant(run.lr, 2),
+                    steps=count(run.steps_needed),
+                ),
+            }
+        )
     dots = "".join(
         f'<circle class="all" r="2.5" cx="{px:.1f}" cy="{py:.1f}"/>'
         for px, py in (steps_panel.point(k, n) for k, n in zip(kappas, needed, strict=True))
     )
     svgs = [
-        Svg(path_panel, _("The contours of the loss and the path of gradient descent, on equal "
-                          "scales, for the chosen input."), _("slope a[0]"), _("intercept a[1]"),
-            [], [Mark("ellipses", "ellipses", path_panel.name, "contour"),
-                 Mark("path", "line", path_panel.name, "path", dots=True),
-                 Mark("start", "dot", path_panel.name, "start"),
-                 Mark("optimum", "dot", path_panel.name, "optimum")], axes="scaled-axes"),
-        Svg(steps_panel, _("Steps needed against the condition number, for every setting."),
-            _("condition number κ"), _("steps needed"), [dots],
-            [Mark("now", "dot", steps_panel.name, "now")]),
-    ]  # fmt: skip
+        Svg(
+            path_panel,
+            _(
+                "The contours of the loss and the path of gradient descent, on equal "
+                "scales, for the chosen input."
+            ),
+            _("slope a[0]"),
+            _("intercept a[1]"),
+            [],
+            [
+                Mark("ellipses", "ellipses", path_panel.name, "contour"),
+                Mark("path", "line", path_panel.name, "path", dots=True),
+                Mark("start", "dot", path_panel.name, "start"),
+                Mark("optimum", "dot", path_panel.name, "optimum"),
+            ],
+            axes="scaled-axes",
+        ),
+        Svg(
+            steps_panel,
+            _("Steps needed against the condition number, for every setting."),
+            _("condition number κ"),
+            _("steps needed"),
+            [dots],
+            [Mark("now", "dot", steps_panel.name, "now")],
+        ),
+    ]
     sliders = [
         Slider("shift", _("Shift of the input"), [number(s, 0) for s in shifts], 0),
         Slider("scale", _("Scale of the input"), [number(s) for s in scales], 2),
     ]
     legend = [("path", _("gradient descent from a = (0, 0), at its best learning rate"))]
-    return Explorer("scaling", sliders, svgs, states, legend, facts={"steps": steps})
-
+    return Explorer(
+        "scaling", sliders, svgs, states, legend, facts={"steps": steps, "tol": TOLERANCE}
+    )

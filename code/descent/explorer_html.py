@@ -180,14 +180,18 @@ def svg_ticks(panel: Panel, axes: dict) -> str:
     out = []
     for value, label in axes["xt"]:
         px = panel.point(value, panel.y[0])[0]
-        out.append(f'<line class="tick" x1="{px:.1f}" y1="{top + height:.1f}" x2="{px:.1f}" '
-                   f'y2="{top + height + 4:.1f}"/><text x="{px:.1f}" y="{top + height + 15:.1f}" '
-                   f'text-anchor="middle">{E(label)}</text>')  # fmt: skip
+        out.append(
+            f'<line class="tick" x1="{px:.1f}" y1="{top + height:.1f}" x2="{px:.1f}" '
+            f'y2="{top + height + 4:.1f}"/><text x="{px:.1f}" y="{top + height + 15:.1f}" '
+            f'text-anchor="middle">{E(label)}</text>'
+        )
     for value, label in axes["yt"]:
         py = panel.point(panel.x[0], value)[1]
-        out.append(f'<line class="tick" x1="{left - 4:.1f}" y1="{py:.1f}" x2="{left:.1f}" '
-                   f'y2="{py:.1f}"/><text x="{left - 6:.1f}" y="{py + 3.5:.1f}" '
-                   f'text-anchor="end">{E(label)}</text>')  # fmt: skip
+        out.append(
+            f'<line class="tick" x1="{left - 4:.1f}" y1="{py:.1f}" x2="{left:.1f}" '
+            f'y2="{py:.1f}"/><text x="{left - 6:.1f}" y="{py + 3.5:.1f}" '
+            f'text-anchor="end">{E(label)}</text>'
+        )
     return "".join(out)
 
 
@@ -230,8 +234,10 @@ def ellipse_svg(panel: Panel, cx, cy, rx, ry, degrees, cls="contour") -> str:
     """A contour of a quadratic loss; radii in data units (the panel has equal scales)."""
     scale = panel.box[2] / (panel.x[1] - panel.x[0])
     px, py = panel.point(cx, cy)
-    return (f'<ellipse class="{cls}" cx="{px:.1f}" cy="{py:.1f}" rx="{rx * scale:.1f}" '
-            f'ry="{ry * scale:.1f}" transform="rotate({-degrees:.1f} {px:.1f} {py:.1f})"/>')  # fmt: skip
+    return (
+        f'<ellipse class="{cls}" cx="{px:.1f}" cy="{py:.1f}" rx="{rx * scale:.1f}" '
+        f'ry="{ry * scale:.1f}" transform="rotate({-degrees:.1f} {px:.1f} {py:.1f})"/>'
+    )
 
 
 @dataclass
@@ -268,36 +274,49 @@ class Svg:
         axes = state[self.axes] if self.axes else axes_data(p)
         if self.axes:  # this panel's ranges are the state's
             p.x, p.y = tuple(axes["x"]), tuple(axes["y"])
-        body = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{E(self.label)}">',
-                self.defs(uid),
-                f'<rect class="frame" x="{left}" y="{top}" width="{width}" height="{height}"/>',
-                f'<text class="panel-title" x="{left}" y="{top - 6}">{E(self.title)}</text>'
-                if self.title else "",
-                f'<g data-mark="{self.axes}">' if self.axes else "<g>", svg_ticks(p, axes), "</g>",
-                f'<text class="axis-label" x="{left + width / 2}" y="{HEIGHT - 8}" '
-                f'text-anchor="middle">{E(self.xlabel)}</text>',
-                f'<text class="axis-label" transform="translate(12 {top + height / 2}) '
-                f'rotate(-90)" text-anchor="middle">{E(self.ylabel)}</text>',
-                f'<g clip-path="url(#{uid}-clip)">', *self.static,
-                *(self.mark_svg(mark, state.get(mark.name), uid) for mark in self.marks),
-                *self.overlay, "</g></svg>"]  # fmt: skip
+        body = [
+            f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{E(self.label)}">',
+            self.defs(uid),
+            f'<rect class="frame" x="{left}" y="{top}" width="{width}" height="{height}"/>',
+            f'<text class="panel-title" x="{left}" y="{top - 6}">{E(self.title)}</text>'
+            if self.title
+            else "",
+            f'<g data-mark="{self.axes}">' if self.axes else "<g>",
+            svg_ticks(p, axes),
+            "</g>",
+            f'<text class="axis-label" x="{left + width / 2}" y="{HEIGHT - 8}" '
+            f'text-anchor="middle">{E(self.xlabel)}</text>',
+            f'<text class="axis-label" transform="translate(12 {top + height / 2}) '
+            f'rotate(-90)" text-anchor="middle">{E(self.ylabel)}</text>',
+            f'<g clip-path="url(#{uid}-clip)">',
+            *self.static,
+            *(self.mark_svg(mark, state.get(mark.name), uid) for mark in self.marks),
+            *self.overlay,
+            "</g></svg>",
+        ]
         return "".join(body)
 
     def defs(self, uid: str) -> str:
         """The plot area's clip, and the dots and arrowheads of lines, one per class."""
         left, top, width, height = self.panel.box
-        out = [f'<defs><clipPath id="{uid}-clip"><rect x="{left}" y="{top}" width="{width}" '
-               f'height="{height}"/></clipPath>']  # fmt: skip
+        out = [
+            f'<defs><clipPath id="{uid}-clip"><rect x="{left}" y="{top}" width="{width}" '
+            f'height="{height}"/></clipPath>'
+        ]
         for mark in self.marks:
             if mark.dots:
-                out.append(f'<marker id="{uid}-dot-{mark.name}" class="dot {mark.css}" '
-                           'viewBox="-3 -3 6 6" markerWidth="5" markerHeight="5" '
-                           'markerUnits="userSpaceOnUse"><circle r="2.2"/></marker>')  # fmt: skip
+                out.append(
+                    f'<marker id="{uid}-dot-{mark.name}" class="dot {mark.css}" '
+                    'viewBox="-3 -3 6 6" markerWidth="5" markerHeight="5" '
+                    'markerUnits="userSpaceOnUse"><circle r="2.2"/></marker>'
+                )
             if mark.arrow:
-                out.append(f'<marker id="{uid}-arrow-{mark.name}" class="arrow {mark.css}" '
-                           'viewBox="0 -4 8 8" markerWidth="8" markerHeight="8" refX="7" '
-                           'markerUnits="userSpaceOnUse" orient="auto">'
-                           '<path d="M0,-4L8,0L0,4z"/></marker>')  # fmt: skip
+                out.append(
+                    f'<marker id="{uid}-arrow-{mark.name}" class="arrow {mark.css}" '
+                    'viewBox="0 -4 8 8" markerWidth="8" markerHeight="8" refX="7" '
+                    'markerUnits="userSpaceOnUse" orient="auto">'
+                    '<path d="M0,-4L8,0L0,4z"/></marker>'
+                )
         return "".join(out) + "</defs>"
 
     def mark_svg(self, mark: Mark, value, uid: str) -> str:

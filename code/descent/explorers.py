@@ -203,9 +203,14 @@ def scaling_runs(x, y, shifts, scales, steps: int) -> dict[tuple[float, float], 
             inputs = scale_input(x, shift, scale)
             lr = best_learning_rate(inputs)
             runs[shift, scale] = ScalingRun(
-                shift, scale, inputs, condition_number(inputs), lr,
-                steps_to_tolerance(inputs, y, lr), gradient_descent_path(inputs, y, steps),
-            )  # fmt: skip
+                shift,
+                scale,
+                inputs,
+                condition_number(inputs),
+                lr,
+                steps_to_tolerance(inputs, y, lr),
+                gradient_descent_path(inputs, y, steps),
+            )
     return runs
 
 
