@@ -88,7 +88,10 @@ def check_lines_match_the_package(root: Locator, data: dict) -> None:
         if kind not in ("line", "curve") or value is None:
             continue
         value = data["shared"][value] if isinstance(value, str) else value
-        spec = data["panels"][panel_name]
+        spec = list(data["panels"][panel_name])
+        for axes_name, (axes_kind, axes_panel) in data["marks"].items():
+            if axes_kind == "axes" and axes_panel == panel_name:  # this state's ranges
+                spec[4:8] = [*state[axes_name]["x"], *state[axes_name]["y"]]
         panel = Panel(
             panel_name,
             tuple(spec[4:6]),
@@ -108,9 +111,12 @@ def check_lines_match_the_package(root: Locator, data: dict) -> None:
 
 
 def move_every_slider(page: Page, root: Locator, data: dict) -> None:
-    """Move each slider by the keyboard; each move must redraw and say the new state."""
+    """Move each slider by the keyboard, from the default state and back: each move must redraw
+    the figure as the package computed it and say the new state."""
+    summary = root.locator(".explorer-summary")
     for k, slider in enumerate(root.locator(".explorer-sliders input").all()):
-        before_drawing, before_text = drawing(root), root.locator(".explorer-summary").inner_text()
+        before_drawing, before_text = drawing(root), summary.inner_text()
+        initial = int(slider.input_value())
         slider.focus()
         at_end = slider.input_value() == slider.get_attribute("max")
         page.keyboard.press("Home" if at_end else "End")
@@ -119,11 +125,15 @@ def move_every_slider(page: Page, root: Locator, data: dict) -> None:
         assert root.locator(f"output[for='{slider.get_attribute('id')}']").inner_text() == shown
         assert slider.get_attribute("aria-valuetext") == shown
         assert drawing(root) != before_drawing, f"slider {k} did not change the drawing"
-        summary = root.locator(".explorer-summary").inner_text()
-        assert summary != before_text and summary == data["states"][state_index(root)]["summary"]
+        assert summary.inner_text() != before_text
+        assert summary.inner_text() == data["states"][state_index(root)]["summary"]
         check_lines_match_the_package(root, data)
         page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")  # one step: a state too
         check_lines_match_the_package(root, data)
+        page.keyboard.press("Home")
+        for _ in range(initial):
+            page.keyboard.press("ArrowRight")
+        assert summary.inner_text() == before_text  # back where it started
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -259,7 +269,7 @@ def standalone(site, tmp_path_factory, monkeypatch_module):
     """Pages with only the momentum and feature-scaling explorers, in each edition, served
     with a strict Content-Security-Policy."""
     root = tmp_path_factory.mktemp("standalone")
-    for asset in ("explorer.js", "explorer.css"):
+    for asset in ("explorer.js", "explorer.css", "favicon.svg"):
         shutil.copy(REPO / "book" / "_static" / asset, root / asset)
     monkeypatch_module.setenv("DESCENT_LOCALE_DIR", str(REPO / "locales"))
     for lang in LANGUAGES:
@@ -268,6 +278,7 @@ def standalone(site, tmp_path_factory, monkeypatch_module):
         (root / f"{lang}.html").write_text(
             f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>x</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="icon" href="favicon.svg">'
             '<link rel="stylesheet" href="explorer.css"><script defer src="explorer.js">'
             f"</script></head><body><main>{body}</main></body></html>",
             encoding="utf-8",
