@@ -222,7 +222,9 @@ def test_without_javascript_the_default_figure_and_its_caption_show(browser, bas
     assert summary.startswith("η = 0.10:")  # the default state, said in words
     for svg in figure.locator("svg[role=img]").all():
         assert svg.bounding_box()["width"] > 250 and svg.get_attribute("aria-label")
-    assert figure.locator("polyline[data-mark=path]").get_attribute("points").count(",") > 10
+    path = figure.locator("polyline[data-mark=path]")
+    assert path.get_attribute("points").count(",") > 10
+    assert path.evaluate("e => getComputedStyle(e).stroke") not in ("none", "")  # drawn in colour
     context.close()
 
 
