@@ -102,28 +102,11 @@ def step_without_no_grad(x: torch.Tensor, y: torch.Tensor, lr: float) -> None:
 def momentum_limit(curvature: float, momentum: float, nesterov: bool = False) -> float:
     """The largest stable learning rate on a bowl whose largest curvature is ``curvature``.
 
-    Along a direction of curvature λ the error follows ``e' = e - lr·(λe + momentum·v)``; it
-    stays bounded while ``lr·λ < 2(1 + β)`` for the heavy ball and ``2(1 + β)/(1 + 2β)`` for
-    Nesterov (β = ``momentum``; β = 0 gives plain gradient descent's ``2/λ``).
+    Along a direction of curvature λ the heavy ball's error follows
+    ``e[t+1] = (1 + β - lr·λ)·e[t] - β·e[t-1]`` (β = ``momentum``), which dies out while
+    ``lr·λ < 2(1 + β)``; Nesterov's, while ``lr·λ < 2(1 + β)/(1 + 2β)``. With β = 0 both give
+    gradient descent's ``2/λ``.
     """
     beta = momentum
     limit = 2 * (1 + beta) / (1 + 2 * beta) if nesterov else 2 * (1 + beta)
     return limit / curvature
-
-
-def measured_limit(
-    run: Callable[[float], torch.Tensor], low: float, high: float, iterations: int = 30
-) -> float:
-    """The largest learning rate whose run ends nearer the optimum than it started, by bisection.
-
-    ``run(lr)`` returns the distances to the optimum along the path; ``low`` must be stable and
-    ``high`` unstable.
-    """
-    for _ in range(iterations):
-        middle = (low + high) / 2
-        distances = run(middle)
-        if distances[-1] < distances[0]:
-            low = middle
-        else:
-            high = middle
-    return low
