@@ -16,6 +16,7 @@ extensions = [
     "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch
     "book_build.glue",  # glue roles inside translated paragraphs
     "book_build.downloads",  # each chapter as a notebook to download
+    "book_build.explorers",  # sliders over figures computed by the package, where a page has one
 ]
 
 # --- Source -------------------------------------------------------------------------------
