@@ -16,6 +16,7 @@ extensions = [
     "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch
     "book_build.glue",  # glue roles inside translated paragraphs
     "book_build.downloads",  # each chapter as a notebook to download
+    "book_build.questions",  # "Check yourself": questions the page marks by itself
 ]
 
 # --- Source -------------------------------------------------------------------------------
