@@ -10,6 +10,7 @@ from sphinx.cmd.build import build_main
 
 CONF = """
 extensions = ["myst_nb", "book_build.questions"]
+root_doc = "page"
 nb_execution_mode = "off"
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 gettext_compact = False
@@ -54,10 +55,10 @@ def build(tmp_path: Path, markdown: str, builder: str = "html", glue: dict | Non
     (src / "conf.py").write_text(CONF)
     outputs = [glued(key, value) for key, value in (glue or {}).items()]
     cells = [
-        {"cell_type": "markdown", "metadata": {}, "source": "# Page"},
-        {"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "source": "glue(...)",
+        {"id": "title", "cell_type": "markdown", "metadata": {}, "source": "# Page"},
+        {"id": "glue", "cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "source": "glue(...)",
          "outputs": outputs, "execution_count": 1},
-        {"cell_type": "markdown", "metadata": {}, "source": markdown},
+        {"id": "text", "cell_type": "markdown", "metadata": {}, "source": markdown},
     ]  # fmt: skip
     notebook = {
         "cells": cells,
@@ -121,8 +122,8 @@ def test_prompts_options_and_explanations_are_messages_to_translate(tmp_path):
     assert messages[1:] == [
         "Which way does a step go when $L'(w) < 0$?",
         "To the left.",
-        "Wrong: against a negative derivative is to the right.",
         "To the *right*.",
+        "Wrong: against a negative derivative is to the right.",
         "Right: $w - \\\\eta L'(w)$ grows.",
         "The figure that a right answer reveals.",
     ]
@@ -132,7 +133,7 @@ def test_other_builders_get_the_question_and_its_answers_as_text(tmp_path):
     status, out = build(tmp_path, CHOICE, builder="text")
     assert status == 0
     text = (out / "page.txt").read_text()
-    for part in ("Which way does", "A. To the left.", "B. To the *right*.", "B: right", "Right:"):
+    for part in ("Which way does", "A. To the left.", "B. To the *right*.", "**B: right**", "Right:"):
         assert part in text, part
 
 

@@ -48,7 +48,9 @@ function mark(form) {
   const line = document.createElement("p");
   line.className = "question-verdict";
   line.textContent = verdict;
-  form.querySelector(".question-feedback").replaceChildren(line, ...shown.filter(Boolean).map(copyOf));
+  const feedback = form.querySelector(".question-feedback");
+  feedback.replaceChildren(line, ...shown.filter(Boolean).map(copyOf));
+  if (window.MathJax?.typesetPromise) window.MathJax.typesetPromise([feedback]); // if copied early
   form.classList.toggle("question-right", right);
   form.classList.toggle("question-wrong", answered && !right);
 }

@@ -22,7 +22,6 @@ from docutils.parsers.rst import directives
 from myst_nb.ext.glue.utils import retrieve_glue_data
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from book_build.editions import MESSAGES
@@ -198,30 +197,37 @@ def skip_departure(self, node: nodes.Element) -> None:
     pass
 
 
-class PlainQuestions(SphinxPostTransform):
+def plain_text(node: nodes.paragraph) -> nodes.paragraph:
+    """A plain paragraph with ``node``'s content, still a message for the catalogs."""
+    paragraph = nodes.paragraph(node.rawsource, "", *node.children)
+    paragraph.source, paragraph.line = node.source, node.line
+    if hasattr(node, "uid"):  # the gettext builder extracts only nodes with one
+        paragraph.uid = node.uid
+    return paragraph
+
+
+def plain_questions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """For builders other than HTML: the prompt, the options as a list, then the answers."""
-
-    default_priority = 199
-
-    def run(self, **kwargs) -> None:
-        if self.app.builder.format == "html":
-            return
-        for form in list(self.document.findall(question)):
-            plain = nodes.container(classes=["question"])
-            options = nodes.enumerated_list(enumtype="upperalpha")
-            for child in form.children:
-                if isinstance(child, question_option):
-                    options += nodes.list_item("", nodes.paragraph("", "", *child.children))
-                elif isinstance(child, question_prompt):
-                    plain += nodes.paragraph("", "", *child.children)
-                elif isinstance(child, question_answers):
-                    if len(options):
-                        plain += options
-                    for part in child.children:
-                        if isinstance(part, question_explanation):
-                            plain += nodes.paragraph("", "", nodes.strong("", part["key"]))
-                        plain += part.children
-            form.replace_self(plain)
+    if app.builder.format == "html":
+        return
+    for form in list(doctree.findall(question)):
+        plain = nodes.container(classes=["question"])
+        options = nodes.bullet_list()
+        for child in form.children:
+            if isinstance(child, question_option):
+                option = plain_text(child)
+                option.insert(0, nodes.Text(f"{LETTERS[child['index'] - 1]}. "))
+                options += nodes.list_item("", option)
+            elif isinstance(child, question_prompt):
+                plain += plain_text(child)
+            elif isinstance(child, question_answers):
+                if len(options):
+                    plain += options
+                for part in child.children:
+                    if isinstance(part, question_explanation):
+                        plain += nodes.paragraph("", "", nodes.strong("", part["key"]))
+                    plain += part.children
+        form.replace_self(plain)
 
 
 def add_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -241,6 +247,6 @@ def setup(app: Sphinx) -> dict:
     app.add_node(question_answers, html=(visit_answers, depart_answers))
     app.add_node(question_explanation, html=(visit_explanation, depart_div))
     app.add_node(question_reveal, html=(visit_reveal, depart_div))
-    app.add_post_transform(PlainQuestions)
+    app.connect("doctree-resolved", plain_questions)
     app.connect("html-page-context", add_script)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
