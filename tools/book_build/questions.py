@@ -164,16 +164,18 @@ def depart_option(self, node: question_option) -> None:
 def visit_number(self, node: question_number) -> None:
     field = attributes(type="text", id=node["id"], name="number", inputmode="decimal",
                        autocomplete="off", size=12)  # fmt: skip
-    self.body.append(f'<p class="question-number"><label for="{node["id"]}">')
-    self.body.append(f"{escape(_('Your answer'))}</label> <input {field}></p>\n")
+    label = escape(_("Your answer"))
+    self.body.append(f'<p class="question-number"><label for="{node["id"]}">{label}</label> ')
+    self.body.append(f"<input {field}></p>\n")
 
 
 def visit_answers(self, node: question_answers) -> None:
     # The button does nothing without JavaScript, so it shows only once the script runs.
-    self.body.append(f'<button type="submit" hidden>{escape(_("Check"))}</button>\n</fieldset>\n')
+    check, answers = escape(_("Check")), escape(_("Answers and explanations"))
+    self.body.append(f'<button type="submit" hidden>{check}</button>\n</fieldset>\n')
     self.body.append('<div class="question-feedback" role="status" aria-live="polite"></div>\n')
     self.body.append(f'<details class="question-answers" id="{node["ids"][0]}">')
-    self.body.append(f"<summary>{escape(_('Answers and explanations'))}</summary>\n")
+    self.body.append(f"<summary>{answers}</summary>\n")
 
 
 def depart_answers(self, node: question_answers) -> None:
