@@ -86,7 +86,7 @@ class QuestionDirective(SphinxDirective):
             lists = [n for n in body if isinstance(n, (nodes.bullet_list, nodes.enumerated_list))]
             right = self.options.get("right", 0)
             if not lists or not 1 <= right <= len(lists[0]) <= len(LETTERS):
-                raise self.error(f"a question needs a list of options and :right: 1 to {len(LETTERS)}")
+                raise self.error("a question needs a list of options and :right: <its number>")
             form["right"] = right
             for index, item in enumerate(lists[0].children, start=1):
                 first, *rest = item.children
