@@ -5,7 +5,6 @@ import torch
 from descent.data import make_line_data
 from descent.fit import least_squares
 from descent.plots import (
-    plot_batch_vs_minibatch,
     plot_data,
     plot_line_fit,
     plot_loss_contour,
@@ -59,12 +58,3 @@ def test_plot_loss_history_draws_the_given_strings():
     fig = plot_loss_history(torch.tensor([3.0, 2.0, 1.0]), **LABELS)
     assert texts(fig.axes[0]) == ("T-title", "X-label", "Y-label")
     assert fig.axes[0].get_yscale() == "log"
-
-
-def test_plot_batch_vs_minibatch_draws_the_given_strings():
-    fig = plot_batch_vs_minibatch(
-        torch.tensor([2.0, 1.0]), torch.tensor([2.5, 0.9]), **LABELS,
-        full_label="F", minibatch_label="B",
-    )  # fmt: skip
-    assert texts(fig.axes[0]) == ("T-title", "X-label", "Y-label")
-    assert legend_texts(fig.axes[0]) == ["B", "F"]

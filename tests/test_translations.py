@@ -9,7 +9,7 @@ import polib
 import pytest
 
 from book_build import project as book
-from book_build.translate import markup
+from book_build.translate import markup, with_agreed_header
 from conftest import REPO, project_env
 
 LANGUAGES = list(book.languages())
@@ -180,3 +180,20 @@ def test_the_contributing_guide_shows_the_agreed_terms():
     table = translate(REPO, "--terms", "es").stdout.strip()
     assert table.startswith("| English | Español |")
     assert table in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def test_catalog_headers_follow_the_team_policy_whatever_tool_wrote_them():
+    babel_header = (
+        "# Spanish translations for PROJECT.\n# FIRST AUTHOR <EMAIL@ADDRESS>, 2026.\n#\n#, fuzzy\n"
+        'msgid ""\nmsgstr ""\n"Project-Id-Version: PROJECT VERSION\\n"\n'
+        '"PO-Revision-Date: YEAR-MO-DA HO:MI+ZONE\\n"\n'
+        '"Last-Translator: FULL NAME <EMAIL@ADDRESS>\\n"\n'
+        '"Language-Team: es <LL@li.org>\\n"\n"Language: es\\n"\n\nmsgid "a"\nmsgstr "b"\n'
+    )
+    header = with_agreed_header(babel_header, "es")
+    assert with_agreed_header(header, "es") == header  # stable: no churn on the next update
+    for placeholder in ("PROJECT", "FIRST AUTHOR", "EMAIL@ADDRESS", "YEAR-MO-DA", "#, fuzzy"):
+        assert placeholder not in header
+    assert '"Last-Translator: The translators of Gradient Descent, Step by Step\\n"' in header
+    assert '"Language-Team: Español, see CONTRIBUTING.md\\n"' in header
+    assert header.endswith('\n\nmsgid "a"\nmsgstr "b"\n')

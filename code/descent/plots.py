@@ -131,26 +131,3 @@ def plot_loss_history(
     ax.plot(losses, color=MODEL_COLOR)
     ax.set_yscale("log")
     return fig
-
-
-def plot_batch_vs_minibatch(
-    full_batch: torch.Tensor,
-    minibatch: torch.Tensor,
-    *,
-    title: str | None = None,
-    xlabel: str | None = None,
-    ylabel: str | None = None,
-    full_label: str | None = None,
-    minibatch_label: str | None = None,
-) -> Figure:
-    """The loss per step of full-batch gradient descent and of minibatch SGD."""
-    fig, ax = new_axes(
-        title or _("Full batch against minibatches"),
-        xlabel or _("step"),
-        ylabel or _("loss (MSE)"),
-    )
-    ax.plot(minibatch, color=DATA_COLOR, label=minibatch_label or _("minibatch SGD"))
-    ax.plot(full_batch, color=MODEL_COLOR, label=full_label or _("full-batch gradient descent"))
-    ax.set_yscale("log")
-    ax.legend()
-    return fig

@@ -76,10 +76,50 @@ def update(pot_dir: Path, lang: str) -> None:
                 "-l", lang, "-w", str(LINE_WIDTH),
             )  # fmt: skip
     for pot in sorted(pot_dir.glob("*.pot")):
+        po = catalogs_dir / f"{pot.stem}.po"
         run(
             "msgmerge", "--quiet", "--update", "--backup=none", "--previous",
-            f"--width={LINE_WIDTH}", str(catalogs_dir / f"{pot.stem}.po"), str(pot),
+            f"--width={LINE_WIDTH}", str(po), str(pot),
         )  # fmt: skip
+        po.write_text(with_agreed_header(po.read_text(encoding="utf-8"), lang), encoding="utf-8")
+
+
+# The team's policy for catalog headers: the book's name everywhere, the team as translator
+# (who translated what is in git's history), no placeholders left by the tools.
+HEADER_FIELDS = [
+    "Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+    "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+    "Content-Transfer-Encoding", "Plural-Forms",
+]  # fmt: skip
+
+
+def with_agreed_header(text: str, lang: str) -> str:
+    """``text`` (a catalog) with its header written by the team's policy, in a fixed order."""
+    header, _, entries = text.partition("\n\n")
+    fields = dict(re.findall(r'^"([\w-]+): ?(.*?)\\n"$', header, re.M))
+    book, language = (
+        project.languages()[project.source_language()]["title"],
+        project.languages()[lang]["name"],
+    )
+    if fields.get("PO-Revision-Date", "YEAR").startswith("YEAR"):
+        fields["PO-Revision-Date"] = fields.get("POT-Creation-Date", "1970-01-01 00:00+0000")
+    fields |= {
+        "Project-Id-Version": book,
+        "Report-Msgid-Bugs-To": "",
+        "Last-Translator": f"The translators of {book}",
+        "Language-Team": f"{language}, see CONTRIBUTING.md",
+        "Language": lang,
+        "Content-Type": "text/plain; charset=UTF-8",
+    }
+    lines = [
+        f"# {language} translation of {book}.",
+        "# How to translate, and the agreed terms: CONTRIBUTING.md. Who translated what: git log.",
+        "# This file is distributed under the same license as the book.",
+        'msgid ""',
+        'msgstr ""',
+        *(f'"{name}: {fields[name]}\\n"' for name in HEADER_FIELDS if name in fields),
+    ]
+    return "\n".join(lines) + "\n\n" + entries
 
 
 # --- Checks ---------------------------------------------------------------------------------

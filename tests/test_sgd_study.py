@@ -1,0 +1,144 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from descent.data import make_line_data
+from descent.fit import fastest_learning_rate, fit_gradient_descent, least_squares
+from descent.loss import mse
+from descent.minibatch import fit_minibatch_sgd
+from descent.sgd_study import (
+    best_rate_index,
+    distance_to_optimum,
+    excess_loss,
+    full_batch_paths,
+    full_batch_rates,
+    line_data_sets,
+    named_quartiles,
+    optima,
+    quartiles,
+    sgd_paths,
+)
+
+START = (-1.0, 1.0)
+SEEDS = (0, 3, 7)
+
+
+@pytest.fixture(scope="module")
+def data_sets():
+    return line_data_sets(40, SEEDS)
+
+
+def test_line_data_sets_stack_one_data_set_per_seed(data_sets):
+    xs, ys = data_sets
+    assert xs.shape == (3, 40, 2) and ys.shape == (3, 40)
+    for x, y, seed in zip(xs, ys, SEEDS, strict=True):
+        expected_x, expected_y = make_line_data(40, seed=seed)
+        assert torch.equal(x, expected_x) and torch.equal(y, expected_y)
+
+
+def test_full_batch_rates_from_numpy_eigenvalues(data_sets):
+    xs, _ = data_sets
+    for x, rate in zip(xs, full_batch_rates(xs), strict=True):
+        matrix = x.double().numpy()
+        eigenvalues = np.linalg.eigvalsh(matrix.T @ matrix * 2 / len(matrix))
+        assert rate.item() == pytest.approx(2 / (eigenvalues.min() + eigenvalues.max()), rel=1e-5)
+        assert rate.item() == pytest.approx(fastest_learning_rate(x), rel=1e-6)
+
+
+def test_excess_loss_is_the_loss_above_the_least_squares_loss(data_sets):
+    xs, ys = data_sets
+    params = torch.randn(2, 3, 4, 2, generator=torch.Generator().manual_seed(0))  # (L, S, T, 2)
+    excess = excess_loss(xs, ys, params)
+    assert excess.shape == (2, 3, 4)
+    for s, (x, y) in enumerate(zip(xs.double(), ys.double(), strict=True)):
+        floor = mse(x @ least_squares(x, y), y)
+        for lr_row in range(2):
+            for t in range(4):
+                loss = mse(x @ params[lr_row, s, t].double(), y)
+                assert excess[lr_row, s, t].item() == pytest.approx((loss - floor).item(), abs=1e-5)
+
+
+def test_optima_are_the_least_squares_solutions(data_sets):
+    xs, ys = data_sets
+    for x, y, optimum in zip(xs, ys, optima(xs, ys), strict=True):
+        assert torch.allclose(optimum, least_squares(x, y), atol=1e-5)
+
+
+def test_excess_loss_is_zero_at_the_optimum(data_sets):
+    xs, ys = data_sets
+    at_optimum = torch.stack([least_squares(x, y) for x, y in zip(xs, ys, strict=True)])
+    assert excess_loss(xs, ys, at_optimum[:, None, :]).abs().max() < 1e-6
+
+
+def test_distance_to_optimum(data_sets):
+    xs, ys = data_sets
+    params = torch.tensor([[[0.0, 0.0]], [[3.0, 2.0]], [[-1.0, 1.0]]])  # (S, T=1, 2)
+    distances = distance_to_optimum(xs, ys, params)
+    for s, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        expected = torch.dist(params[s, 0], least_squares(x, y)).item()
+        assert distances[s, 0].item() == pytest.approx(expected, abs=1e-5)
+
+
+@pytest.mark.parametrize("decay_steps", [None, 4.0])
+def test_each_sgd_path_is_the_run_of_fit_minibatch_sgd(data_sets, decay_steps):
+    xs, ys = data_sets
+    lrs = (0.05, 0.3)
+    paths = sgd_paths(xs, ys, SEEDS, START, lrs, batch_size=7, steps=18, decay_steps=decay_steps)
+    assert paths.shape == (2, 3, 19, 2)
+    for s, seed in enumerate(SEEDS):
+        for row, lr in enumerate(lrs):
+            fit = fit_minibatch_sgd(
+                xs[s], ys[s], START, lr, 7, epochs=3, seed=seed, decay_steps=decay_steps
+            )  # 3 epochs of 6 batches: the same 18 steps
+            assert torch.allclose(paths[row, s], fit.params, atol=1e-5)
+
+
+def test_sgd_paths_stop_mid_epoch(data_sets):
+    xs, ys = data_sets
+    paths = sgd_paths(xs, ys, SEEDS, START, [0.1], batch_size=10, steps=6)
+    fit = fit_minibatch_sgd(xs[1], ys[1], START, 0.1, 10, epochs=2, seed=SEEDS[1])
+    assert torch.allclose(paths[0, 1], fit.params[:7], atol=1e-6)
+
+
+def test_full_batch_paths_are_gradient_descent_at_the_fastest_rate(data_sets):
+    xs, ys = data_sets
+    paths = full_batch_paths(xs, ys, START, steps=12)
+    assert paths.shape == (3, 13, 2)
+    for x, y, path in zip(xs, ys, paths, strict=True):
+        fit = fit_gradient_descent(x, y, START, fastest_learning_rate(x), steps=12)
+        assert torch.allclose(path, fit.params, atol=1e-5)
+
+
+def test_one_batch_of_everything_is_full_batch_gradient_descent(data_sets):
+    xs, ys = data_sets
+    rates = full_batch_rates(xs)
+    full = full_batch_paths(xs, ys, START, steps=10)
+    for s, rate in enumerate(rates.tolist()):
+        sgd = sgd_paths(xs, ys, SEEDS, START, [rate], batch_size=40, steps=10)
+        assert torch.allclose(sgd[0, s], full[s], atol=1e-5)
+
+
+def test_best_rate_index_takes_the_smallest_median_and_skips_divergence():
+    losses = torch.tensor(
+        [
+            [math.nan, math.inf, 1.0],  # diverged on two seeds of three
+            [0.5, 0.4, 9.0],  # median 0.5
+            [0.1, 0.2, 0.6],  # median 0.2: best
+            [0.3, 0.3, 0.3],
+        ]
+    )
+    assert best_rate_index(losses) == 2
+    assert best_rate_index(torch.tensor([[math.inf, math.inf], [5.0, 7.0]])) == 1
+
+
+def test_quartiles_match_numpy():
+    values = torch.rand(25, 4, generator=torch.Generator().manual_seed(1))
+    expected = np.percentile(values.numpy(), [25, 50, 75], axis=0)
+    assert np.allclose(quartiles(values).numpy(), expected, atol=1e-6)
+
+
+def test_named_quartiles():
+    values = torch.tensor([4.0, 1.0, 3.0, 2.0, 5.0])
+    assert named_quartiles("x", values) == {"x_q1": 2.0, "x_median": 3.0, "x_q3": 4.0}
