@@ -17,6 +17,7 @@ extensions = [
     "book_build.glue",  # glue roles inside translated paragraphs
     "book_build.downloads",  # each chapter as a notebook to download
     "book_build.explorers",  # sliders over figures computed by the package, where a page has one
+    "book_build.questions",  # "Check yourself": questions the page marks by itself
 ]
 
 # --- Source -------------------------------------------------------------------------------

@@ -196,3 +196,110 @@ def test_dark_mode_follows_the_reader_system(browser, base_url):
 def test_code_blocks_have_a_copy_button(page, base_url):
     visit(page, f"{base_url}/en/gradient-descent.html")
     assert page.locator("button.copybtn").count() >= 3
+
+
+# --- "Check yourself" (book_build/questions.py, book/_static/questions.js) -----------------
+class StrictHandler(QuietHandler):
+    """Serves the site under the strict Content-Security-Policy the questions must work with."""
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", "script-src 'self'; object-src 'none'")
+        super().end_headers()
+
+
+@pytest.fixture(scope="module")
+def strict_url(site: Path):
+    handler = functools.partial(StrictHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def check(page: Page, form) -> str:
+    """Tab to the form's button and press Enter; the verdict it announces."""
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    page.keyboard.press("Enter")
+    return form.locator(".question-feedback .question-verdict").inner_text()
+
+
+def answer_number(page: Page, form, value: float, decimal: str) -> str:
+    field = form.locator("input[name=number]")
+    field.focus()
+    field.fill("")
+    page.keyboard.type(f"{value:.6g}".replace(".", decimal))
+    page.keyboard.press("Enter")  # implicit submission, as a keyboard user would
+    return form.locator(".question-feedback .question-verdict").inner_text()
+
+
+def choose(page: Page, form, option: int) -> str:
+    form.locator(f"input[type=radio][value='{option}']").focus()
+    page.keyboard.press("Space")
+    assert form.locator(f"input[type=radio][value='{option}']").is_checked()
+    return check(page, form)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_each_question_marks_a_right_and_a_wrong_answer_by_keyboard(
+    browser, strict_url, lang, name
+):
+    context = browser.new_context(locale="en-US")
+    page = watched(context.new_page())
+    visit(page, f"{strict_url}/{lang}/{name}.html")
+    page.evaluate("() => window.MathJax?.startup?.promise")  # math typeset, as a reader sees it
+    forms = page.locator("form.question")
+    assert 3 <= forms.count() <= 4, f"{name} has {forms.count()} questions"
+    for i in range(forms.count()):
+        form = forms.nth(i)
+        data = form.evaluate("f => Object.assign({}, f.dataset)")
+        assert form.locator("fieldset > legend").inner_text().strip()
+        feedback = form.locator(".question-feedback")
+        assert feedback.get_attribute("aria-live") == "polite"
+        if "answer" in data:
+            answer, tolerance = float(data["answer"]), float(data["tolerance"])
+            wrong = answer_number(page, form, answer + 10 * tolerance + 1, data["decimal"])
+            assert wrong == data["msgHigh"]
+            assert answer_number(page, form, answer, data["decimal"]) == data["msgRight"]
+            explanation = form.locator(".question-answers .question-explanation").inner_text()
+        else:
+            right = int(data["right"])
+            wrong_option = 1 if right != 1 else 2
+            assert choose(page, form, wrong_option) == data["msgWrong"]
+            assert "question-wrong" in form.get_attribute("class")
+            assert choose(page, form, right) == data["msgRight"]
+            selector = f".question-answers .question-explanation[data-option='{right}']"
+            explanation = form.locator(selector).inner_text()
+        assert "question-right" in form.get_attribute("class")
+        assert explanation.strip() and explanation.strip() in feedback.inner_text()
+        if form.locator(".question-reveal").count():  # predict the plot: the figure shows
+            assert feedback.locator("img").first.is_visible()
+    english = page.locator("form.question button").first.inner_text()
+    assert (english == "Check") == (lang == "en"), english
+    foreign = [url for url in page.requested if not url.startswith(("data:", strict_url))]
+    assert not foreign, f"requests to other hosts: {foreign}"
+    assert not [e for e in page.errors if "questions" in e], page.errors
+    context.close()
+
+
+def test_a_spanish_number_may_be_typed_with_a_decimal_comma(browser, strict_url):
+    context = browser.new_context(locale="es-ES")
+    page = visit(context.new_page(), f"{strict_url}/es/classification.html")
+    form = page.locator("form.question[data-answer]").first
+    data = form.evaluate("f => Object.assign({}, f.dataset)")
+    assert data["decimal"] == ","
+    assert answer_number(page, form, float(data["answer"]), ",") == data["msgRight"]
+    assert answer_number(page, form, float(data["answer"]), ".") == data["msgRight"]
+    assert answer_number(page, form, float(data["answer"]) - 1, ",") == data["msgLow"]
+    context.close()
+
+
+def test_without_javascript_the_answers_are_readable(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = visit(context.new_page(), f"{base_url}/en/gradient-descent-1d.html")
+    form = page.locator("form.question").first
+    assert not form.locator("button").is_visible()  # it would do nothing
+    form.locator("details summary").click()
+    assert "Right:" in form.locator("details").inner_text()
+    context.close()

@@ -8,6 +8,7 @@ editions       Sphinx extension: one build per language (catalogs, kernel langua
 glue           Sphinx extension: myst-nb glue roles inside translated paragraphs
 downloads      Sphinx extension: each chapter as a notebook to download
 offline_math   Sphinx extension: math rendered without the network
+questions      Sphinx extension: "Check yourself" questions that the page marks by itself
 landing        the site's landing page, which picks the reader's edition
 build, translate, bench   the commands (`python -m book_build.build`, ...), called by nox
 """
