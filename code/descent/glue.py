@@ -13,19 +13,20 @@ shows it:
 
 import sys
 
-GLUED: dict[str, object] = {}
+# What each glued value looked like when it was glued, {name: {mime type: data}}: a figure
+# drawn again later could come out slightly different (its layout is computed as it is drawn).
+GLUED: dict[str, dict[str, object]] = {}
 
 
 def glue(name: str, value, display: bool = True) -> None:
     """Keep ``value`` under ``name``; show it now if it is plain text, or if ``display``."""
-    GLUED[name] = value
-    data = _formats(value)
+    data = GLUED[name] = _formats(value)
     if set(data) == {"text/plain"}:
         _show({"text/plain": f"{name} = {data['text/plain']}"}, name)
     elif display:
-        _show_rich(value, name)
-    elif _is_pyplot_figure(value):
-        # Shown later, by paste: Jupyter would otherwise draw it at the end of this cell.
+        _show(data, name)
+    if _is_pyplot_figure(value):
+        # Drawn once, here: Jupyter would otherwise draw it again at the end of the cell.
         sys.modules["matplotlib.pyplot"].close(value)
 
 
@@ -33,7 +34,7 @@ def paste(name: str) -> None:
     """Show the value glued under ``name``, where the chapter's page shows it."""
     if name not in GLUED:
         raise KeyError(f"nothing was glued under {name!r}: run the cells above this one first")
-    _show_rich(GLUED[name], name)
+    _show(GLUED[name], name)
 
 
 def _formats(value) -> dict[str, object]:
@@ -52,14 +53,8 @@ def _is_pyplot_figure(value) -> bool:
     return "matplotlib.pyplot" in sys.modules and isinstance(value, figure.Figure)
 
 
-# The name in each output's metadata lets a program find the value in the notebook's outputs.
 def _show(data: dict[str, object], name: str) -> None:
     from IPython.display import display
 
+    # The name in the output's metadata lets a program find the value in the notebook.
     display(data, raw=True, metadata={"descent": {"glue": name}})
-
-
-def _show_rich(value, name: str) -> None:
-    from IPython.display import display
-
-    display(value, metadata={"descent": {"glue": name}})

@@ -22,6 +22,7 @@ PACKAGE_DIR = REPO / "code" / PACKAGE
 PYPROJECT = REPO / "pyproject.toml"  # the package's name, version and dependencies
 CONSTRAINTS = REPO / "constraints.txt"  # the exact version of every package the book is built with
 WHEEL_DIR = BUILD / "wheel"  # the package's wheel, built once for every edition
+PAGES_BRANCH = "gh-pages"  # the branch the Pages workflow publishes the site to
 
 
 def languages() -> dict[str, dict[str, str]]:
