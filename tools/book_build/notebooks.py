@@ -35,7 +35,7 @@ GLUE_DIRECTIVE = re.compile(r"^\s*(?:`{3,}|:{3,})\{glue(?::any|:figure)?\}\s+(\S
 MYST_NB_IMPORT = re.compile(r"^(\s*)from myst_nb import (.+)$", re.MULTILINE)
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<$])")
 # What would start a list, a heading or a quote at the start of a paragraph
-BLOCK_START = re.compile(r"^\d+[.)]|^[-+#>]")
+BLOCK_START = re.compile(r"^(?:\d+[.)]|[-+*]|#{1,6})(?=\s)|^>")
 SKIPPED = (nodes.comment, nodes.target, nodes.substitution_definition, nodes.system_message,
            addnodes.index, addnodes.toctree, nodes.meta)  # fmt: skip
 
