@@ -112,12 +112,10 @@ class MarkdownWriter:
     def paste(self, node: nodes.Element, line: int) -> list[Block]:
         """A glued output: a cell that shows it, then the caption of its figure, if any."""
         found = [Block(line, paste=self.glue_key(line))]
-        if isinstance(node, nodes.figure):
-            words = [self.inline(c) for c in node.children if isinstance(c, nodes.caption)]
-            words += [self.body(c) for c in node.children if isinstance(c, nodes.legend)]
-            if words:
-                found.append(Block(line, "\n\n".join(f"*{words[0]}*" if i == 0 else w
-                                                     for i, w in enumerate(words))))  # fmt: skip
+        captions = [f"*{self.inline(c)}*" for c in node.children if isinstance(c, nodes.caption)]
+        legends = [self.body(c) for c in node.children if isinstance(c, nodes.legend)]
+        if captions or legends:
+            found.append(Block(line, "\n\n".join(captions + legends)))
         return found
 
     def pasted_at(self, line: int) -> str:
