@@ -65,4 +65,3 @@ def test_a_figure_glued_with_display_is_shown_at_once_too(shell):
 def test_pasting_what_was_never_glued_says_to_run_the_cells_above(shell):
     with pytest.raises(KeyError, match="run the cells above this one first"):
         paste("never-glued")
-

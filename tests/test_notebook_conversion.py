@@ -129,13 +129,20 @@ def chapter_doctree() -> nodes.document:
         node.line = line
         return node
 
-    figure = at(15, nodes.figure("", at(15, nodes.image(uri="x.png")),
-                                 at(18, nodes.caption("Its caption.", "Its caption."))))  # fmt: skip
+    def text(node_class, line, words):
+        return at(line, node_class(words, words))
+
+    image = at(15, nodes.image(uri="x.png"))
+    figure = at(15, nodes.figure("", image, text(nodes.caption, 18, "Its caption.")))
     cell = at(21, nodes.container(nb_element="cell_code"))
-    section = at(5, nodes.section("", at(5, nodes.title("Title", "Title")),
-                                  at(12, nodes.paragraph("Some prose.", "Some prose.")),
-                                  figure, cell,
-                                  at(25, nodes.paragraph("After the code.", "After the code."))))  # fmt: skip
+    section = at(5, nodes.section())
+    section += [
+        text(nodes.title, 5, "Title"),
+        text(nodes.paragraph, 12, "Some prose."),
+        figure,
+        cell,
+        text(nodes.paragraph, 25, "After the code."),
+    ]
     document = publish_doctree("")
     document += section
     return document
@@ -148,7 +155,10 @@ def test_code_cells_go_where_the_source_has_them_and_pasted_figures_where_the_pa
     assert cells == [
         ("markdown", "# Title"),
         ("code", "%pip install descent.whl"),
-        ("code", 'from descent.glue import glue, paste\nglue("fig-x", make_figure(), display=False)'),
+        (
+            "code",
+            'from descent.glue import glue, paste\nglue("fig-x", make_figure(), display=False)',
+        ),
         ("markdown", "Some prose."),
         ("code", 'paste("fig-x")'),
         ("markdown", "*Its caption.*"),

@@ -69,10 +69,11 @@ def reader(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("reader")
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    keep = {k: v for k, v in os.environ.items()
-            if not k.startswith(("PYTHON", "VIRTUAL_ENV", "DESCENT_", "JUPYTER", "MPL"))}  # fmt: skip
-    env = {**keep, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
-           "VIRTUAL_ENV": str(venv), "JUPYTER_DATA_DIR": str(root / "jupyter")}  # fmt: skip
+    foreign = ("PYTHON", "VIRTUAL_ENV", "DESCENT_", "JUPYTER", "MPL")  # of this test's own run
+    env = {k: v for k, v in os.environ.items() if not k.startswith(foreign)}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"
+    env["VIRTUAL_ENV"] = str(venv)
+    env["JUPYTER_DATA_DIR"] = str(root / "jupyter")  # no kernel of this machine's user
     if extra := pip_extra_index():
         env["PIP_EXTRA_INDEX_URL"] = extra
     subprocess.run(
@@ -162,9 +163,8 @@ def assert_shows_what_the_page_shows(notebook, glued: dict, source: str) -> None
         assert name in outputs, f"the page glues {name!r}; the notebook never shows it"
         if "image/png" in data:
             page = pixels(data["image/png"])
-            distances = [np.sqrt(np.mean((pixels(mine["image/png"]) - page) ** 2))
-                         for mine in outputs[name]
-                         if "image/png" in mine and pixels(mine["image/png"]).shape == page.shape]  # fmt: skip
+            mine = [pixels(m["image/png"]) for m in outputs[name] if "image/png" in m]
+            distances = [np.sqrt(np.mean((m - page) ** 2)) for m in mine if m.shape == page.shape]
             assert distances and min(distances) < SAME_FIGURE_RMS, f"{name!r} is not the page's"
         elif set(data) != {"text/plain"}:
             assert any(mine == data for mine in outputs[name]), name
@@ -234,7 +234,9 @@ def test_the_notebook_speaks_the_language_of_its_edition(site, lang, chapter):
     texts = paragraphs(site_notebook(site, lang, chapter))
     assert len(texts) >= 3, "the notebook holds no prose"
     for text in texts:
-        counts = {code: sum(w in words for w in text.split()) for code, words in FUNCTION_WORDS.items()}
+        counts = {
+            code: sum(w in words for w in text.split()) for code, words in FUNCTION_WORDS.items()
+        }
         assert max(counts, key=counts.get) == lang, f"not in {lang}: {text[:120]}"
     source = project.source_language()
     if lang != source:
@@ -325,7 +327,11 @@ def site_server():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/", functools.partial(folder.__setitem__, "path"), requests
+    yield (
+        f"http://127.0.0.1:{server.server_port}/",
+        functools.partial(folder.__setitem__, "path"),
+        requests,
+    )
     server.shutdown()
 
 
@@ -357,7 +363,9 @@ def test_a_published_book_offers_colab_and_binder_and_installs_from_its_site(
     shutil.copy(site / "en" / "chapter.ipynb", folder)
     notebook = run_notebook(folder / "chapter.ipynb", reader)
     assert f"/en/{project.wheel_name()}" in requests  # pip fetched the wheel from the site
-    assert_shows_what_the_page_shows(notebook, glue_of(mini_book.root, "en", "chapter"), GLUED_CHAPTER)
+    assert_shows_what_the_page_shows(
+        notebook, glue_of(mini_book.root, "en", "chapter"), GLUED_CHAPTER
+    )
 
 
 def test_half_a_publishing_setting_is_refused(mini_book):

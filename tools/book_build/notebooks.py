@@ -222,7 +222,11 @@ class MarkdownWriter:
 
     def admonition(self, node: nodes.Element) -> str:
         titles = [child for child in node.children if isinstance(child, nodes.title)]
-        title = self.inline(titles[0]) if titles else escape(str(admonitionlabels.get(node.tagname, "")))
+        title = (
+            self.inline(titles[0])
+            if titles
+            else escape(str(admonitionlabels.get(node.tagname, "")))
+        )
         content = nodes.Element()
         content.children = [child for child in node.children if child not in titles]
         if "dropdown" in node["classes"]:  # folded, as on the page (exercise solutions)
