@@ -1,5 +1,7 @@
 """Sphinx configuration shared by every edition; the edition is chosen with ``-D language=xx``."""
 
+import os
+
 from myst_nb.core.render import base_render_priority
 from sphinx.locale import _
 
@@ -15,7 +17,7 @@ extensions = [
     "book_build.offline_math",  # math renders without the network
     "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch
     "book_build.glue",  # glue roles inside translated paragraphs
-    "book_build.downloads",  # each chapter as a notebook to download
+    "book_build.downloads",  # each chapter as a notebook to run, the package as a wheel
     "book_build.explorers",  # sliders over figures computed by the package, where a page has one
     "book_build.questions",  # "Check yourself": questions the page marks by itself
 ]
@@ -71,3 +73,11 @@ html_theme_options = {
 }
 html_context = {"default_mode": "auto"}  # follow the reader's system (and no console error)
 html_css_files = ["book.css"]
+
+# --- Publishing -----------------------------------------------------------------------------
+# Where the book is published: the site's address and its GitHub repository, whose gh-pages
+# branch holds the site. .github/workflows/pages.yml sets both. Set, every chapter offers
+# buttons that open its notebook in Colab and Binder, and the notebook installs the package from
+# the site. Unset (the default), no page links to another host.
+book_site_url = os.environ.get("BOOK_SITE_URL", "")  # https://<owner>.github.io/<name>/
+book_repository = os.environ.get("BOOK_REPOSITORY", "")  # <owner>/<name>

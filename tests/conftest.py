@@ -38,16 +38,37 @@ def site() -> Path:
     return SITE
 
 
+# What the package's wheel is made of, beside code/ and locales/ (tools/book_build/wheel.py)
+PROJECT_FILES = ("pyproject.toml", "README.md", "constraints.txt")
+
+
+def copy_project(root: Path, folders=("tools", "code", "locales")) -> None:
+    """Copy the project's sources (no build output) into ``root``."""
+    for folder in folders:
+        shutil.copytree(
+            REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo", "*.egg-info")
+        )
+    for name in PROJECT_FILES:
+        shutil.copy(REPO / name, root / name)
+
+
+@pytest.fixture(scope="session")
+def package_wheel() -> Path:
+    """The package's wheel, built (or found up to date) once for the whole test session."""
+    from book_build import wheel
+
+    return wheel.build_wheel()
+
+
 class MiniBook:
     """A copy of the project's machinery (tools, config, templates, package, catalogs) with a
     tiny book, so a test can break one thing and build in seconds."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, wheel: Path):
         self.root = root
-        for folder in ("tools", "code", "locales"):
-            shutil.copytree(
-                REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo", "*.egg-info")
-            )
+        copy_project(root)
+        # The same package makes the same wheel: its build sees it up to date (by fingerprint).
+        shutil.copytree(wheel.parent, root / "_build" / "wheel")
         book = root / "book"
         book.mkdir()
         for name in ("conf.py", "languages.toml"):
@@ -82,15 +103,17 @@ class MiniBook:
         path.write_text(header + entries, encoding="utf-8")
         return path
 
-    def build(self, *langs: str, path: str | None = None) -> subprocess.CompletedProcess:
+    def build(
+        self, *langs: str, path: str | None = None, env: dict | None = None
+    ) -> subprocess.CompletedProcess:
         # The kernel and Sphinx import this copy's package and build, not the installed ones.
-        env = project_env(self.root, **({"PATH": path} if path is not None else {}))
-        return run_build(self.root, *langs, env=env)
+        extra = {**({"PATH": path} if path is not None else {}), **(env or {})}
+        return run_build(self.root, *langs, env=project_env(self.root, **extra))
 
     def page(self, lang: str, name: str = "chapter") -> str:
         return (self.root / "_build" / "html" / lang / f"{name}.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def mini_book(tmp_path: Path) -> MiniBook:
-    return MiniBook(tmp_path / "project")
+def mini_book(tmp_path: Path, package_wheel: Path) -> MiniBook:
+    return MiniBook(tmp_path / "project", package_wheel)

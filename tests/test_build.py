@@ -1,14 +1,14 @@
 """The build's behaviour, on a tiny copy of the project: execution, caches, bad input."""
 
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 
+from book_build import project
 from book_build.build import python_problem
-from conftest import REPO, project_env, run_build
+from conftest import REPO, copy_project, project_env, run_build
 
 pytestmark = pytest.mark.build
 ANSI_COLOR = re.compile(r"\x1b\[[0-9;]*m")
@@ -183,10 +183,7 @@ def test_a_missing_python_package_names_the_chapter_and_the_module(mini_book):
 
 def test_two_clean_builds_of_the_whole_site_in_two_folders_are_byte_identical(tmp_path):
     def clean_build(root) -> dict[str, bytes]:
-        for folder in ("book", "code", "locales", "tools"):
-            shutil.copytree(
-                REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo", "*.egg-info")
-            )
+        copy_project(root, folders=("book", "code", "locales", "tools"))
         result = run_build(root)
         assert result.returncode == 0, result.stdout[-3000:]
         site = root / "_build" / "html"
@@ -195,6 +192,11 @@ def test_two_clean_builds_of_the_whole_site_in_two_folders_are_byte_identical(tm
     first, second = clean_build(tmp_path / "one"), clean_build(tmp_path / "two")
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+    # The downloads too: every chapter's notebook, and the package's wheel, in every edition.
+    for lang in project.languages():
+        assert f"{lang}/{project.wheel_name()}" in first
+        for chapter in project.chapters():
+            assert f"{lang}/{chapter.stem}.ipynb" in first
 
 
 def test_an_unsupported_python_is_refused_with_a_clear_message():

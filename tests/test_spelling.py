@@ -17,6 +17,8 @@ CATALOGS = sorted((REPO / "locales" / "es" / "LC_MESSAGES").glob("*.po"))
 WORDLIST = REPO / "locales" / "es" / "wordlist.txt"
 TERM = re.compile(r"\{term\}`([^`<]+?)\s*(?:<[^>]*>)?`")  # keep a term's visible text
 MARKUP = [
+    re.compile(r"<code>.*?</code>"),  # code in a template's HTML
+    re.compile(r"<[^>]+>"),  # HTML tags of a template's sentence
     re.compile(r"\{[\w:-]+\}`[^`]*`"),  # other roles: names and targets, never translated
     re.compile(r"\$\$?[^$]+\$\$?"),  # math
     re.compile(r"``?[^`]+``?"),  # code

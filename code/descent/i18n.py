@@ -1,8 +1,10 @@
 """Translate the strings the package draws (figure titles, labels, legends).
 
 The book's build sets ``DESCENT_LANG`` to the edition's language before it starts the
-kernel, so the figures of the Spanish edition come out in Spanish. The catalog is
-``locales/<lang>/LC_MESSAGES/descent.po`` (compiled to ``.mo`` by the build).
+kernel, so the figures of the Spanish edition come out in Spanish; a chapter's notebook sets it
+in its first cell. The catalog is ``locales/<lang>/LC_MESSAGES/descent.po`` in the repository,
+compiled to ``.mo`` by the build, which also puts the compiled catalogs into the package's
+wheel (``descent/locales/``).
 """
 
 import gettext
@@ -11,8 +13,14 @@ from functools import cache
 from pathlib import Path
 
 DOMAIN = "descent"
-# The package is installed editable from code/, so the repository's locales/ sits two levels up.
-DEFAULT_LOCALE_DIR = Path(__file__).resolve().parents[2] / "locales"
+# Installed from its wheel, the package carries its catalogs; installed editable from code/,
+# it reads the repository's locales/, two levels up.
+PACKAGE_LOCALE_DIR = Path(__file__).resolve().parent / "locales"
+DEFAULT_LOCALE_DIR = (
+    PACKAGE_LOCALE_DIR
+    if PACKAGE_LOCALE_DIR.is_dir()
+    else Path(__file__).resolve().parents[2] / "locales"
+)
 
 
 def language() -> str:

@@ -31,6 +31,8 @@ def copy_project() -> None:
     shutil.rmtree(PROJECT, ignore_errors=True)
     for folder in ("book", "code", "locales", "tools"):
         shutil.copytree(REPO / folder, PROJECT / folder, ignore=shutil.ignore_patterns("*.mo"))
+    for name in ("pyproject.toml", "README.md", "constraints.txt"):  # the wheel is made of them
+        shutil.copy(REPO / name, PROJECT / name)
 
 
 def project_path() -> str:

@@ -33,7 +33,7 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 
-from book_build import project  # noqa: E402
+from book_build import catalogs, project, wheel  # noqa: E402
 from book_build.landing import write_landing_page  # noqa: E402
 
 STRICT = ["-n", "-W", "--keep-going"]
@@ -97,6 +97,13 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"error: {unknown} not declared in {project.LANGUAGES_FILE}", file=sys.stderr)
         return 2
+    # The package's wheel, which every edition offers beside its notebooks: built once, here,
+    # before the editions, which then only copy it.
+    try:
+        wheel.build_wheel()
+    except (RuntimeError, catalogs.CatalogError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     codes = build_editions(langs)
     project.SITE.mkdir(parents=True, exist_ok=True)
     for lang in langs:

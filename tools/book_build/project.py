@@ -5,6 +5,7 @@ The package sits in ``tools/book_build`` of the repository (installed editable, 
 ``PYTHONPATH`` by the tests' copies of the project), so the repository is two folders up.
 """
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -18,6 +19,10 @@ SITE = BUILD / "html"
 LANGUAGES_FILE = BOOK / "languages.toml"
 PACKAGE = "descent"  # the book's own package, which the chapters import and show
 PACKAGE_DIR = REPO / "code" / PACKAGE
+PYPROJECT = REPO / "pyproject.toml"  # the package's name, version and dependencies
+CONSTRAINTS = REPO / "constraints.txt"  # the exact version of every package the book is built with
+WHEEL_DIR = BUILD / "wheel"  # the package's wheel, built once for every edition
+PAGES_BRANCH = "gh-pages"  # the branch the Pages workflow publishes the site to
 
 
 def languages() -> dict[str, dict[str, str]]:
@@ -40,6 +45,37 @@ def execution_cache(lang: str) -> Path:
 
 def catalog_dir(lang: str, locales: Path = LOCALES) -> Path:
     return locales / lang / "LC_MESSAGES"
+
+
+def package_metadata() -> dict:
+    """The ``[project]`` table of the package: its name, version, dependencies."""
+    return tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+
+
+def wheel_name() -> str:
+    """The file name of the package's wheel: ``descent-<version>-py3-none-any.whl``."""
+    metadata = package_metadata()
+    return f"{metadata['name']}-{metadata['version']}-py3-none-any.whl"
+
+
+def normalized(name: str) -> str:
+    """A package name as pip compares them (PEP 503): ``Imageio_FFmpeg`` is ``imageio-ffmpeg``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pinned_dependencies() -> list[str]:
+    """The package's dependencies at the versions the book is built with (``constraints.txt``)."""
+    pins = {}
+    for line in CONSTRAINTS.read_text(encoding="utf-8").splitlines():
+        name, separator, version = line.split("#")[0].strip().partition("==")
+        if separator:
+            pins[normalized(name)] = version.strip()
+    wanted = [re.match(r"[A-Za-z0-9._-]+", dependency).group(0)
+              for dependency in package_metadata()["dependencies"]]  # fmt: skip
+    missing = [name for name in wanted if normalized(name) not in pins]
+    if missing:
+        raise ValueError(f"{CONSTRAINTS} pins no version of {missing}")
+    return [f"{name}=={pins[normalized(name)]}" for name in wanted]
 
 
 def front_matter(page: Path) -> dict:

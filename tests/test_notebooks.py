@@ -1,0 +1,374 @@
+"""Every chapter's notebook, run as a reader runs it.
+
+For each chapter of each edition: the files the page's "Run this chapter yourself" box offers
+are copied from the built site into an empty folder; the notebook runs top to bottom, with
+nbclient, in a fresh virtual environment that holds only Jupyter's kernel (its first cell
+installs the rest, as the page says); every number and figure the page glues must come out the
+same. One environment serves every notebook: installing PyTorch is the slow part.
+
+This machine reaches no index but PyPI, so the reader's environment keeps pip's own extra index
+(where the local CPU wheel of PyTorch is) instead of PyTorch's, through PIP_EXTRA_INDEX_URL, which
+the notebook's first cell leaves alone when it is set.
+"""
+
+import ast
+import base64
+import functools
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from matplotlib.image import imread
+
+from book_build import project
+from conftest import REPO
+
+pytestmark = pytest.mark.build
+LANGUAGES = list(project.languages())
+CHAPTERS = [p.stem for p in project.chapters()]
+
+EXECUTE = """
+import sys
+import nbformat
+from nbclient import NotebookClient
+
+path = sys.argv[1]
+notebook = nbformat.read(path, as_version=4)
+NotebookClient(notebook, timeout=900, kernel_name="python3").execute()
+nbformat.write(notebook, path)
+"""
+
+
+# --- The reader's side ------------------------------------------------------------------------
+def pip_extra_index() -> str | None:
+    """The extra index pip is configured with here, if any (the local PyTorch CPU wheel)."""
+    if os.environ.get("PIP_EXTRA_INDEX_URL"):
+        return os.environ["PIP_EXTRA_INDEX_URL"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "config", "get", "global.extra-index-url"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return " ".join(result.stdout.split()) or None
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory) -> dict:
+    """A fresh virtual environment with Jupyter's kernel and nbclient, and nothing of the book;
+    and the environment variables of a reader's shell that has it activated."""
+    root = tmp_path_factory.mktemp("reader")
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    foreign = ("PYTHON", "VIRTUAL_ENV", "DESCENT_", "JUPYTER", "MPL")  # of this test's own run
+    env = {k: v for k, v in os.environ.items() if not k.startswith(foreign)}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"
+    env["VIRTUAL_ENV"] = str(venv)
+    env["JUPYTER_DATA_DIR"] = str(root / "jupyter")  # no kernel of this machine's user
+    if extra := pip_extra_index():
+        env["PIP_EXTRA_INDEX_URL"] = extra
+    subprocess.run(
+        [venv / "bin" / "python", "-m", "pip", "install", "--quiet",
+         "-c", REPO / "constraints.txt", "ipykernel", "nbclient"],
+        check=True, env=env,
+    )  # fmt: skip
+    return env
+
+
+def run_notebook(notebook: Path, env: dict) -> nbformat.NotebookNode:
+    """Run ``notebook`` top to bottom in its folder, as Jupyter's "Run all" does."""
+    result = subprocess.run(
+        ["python", "-c", EXECUTE, notebook.name],
+        cwd=notebook.parent, env=env, capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    assert result.returncode == 0, f"{notebook.name} failed:\n{result.stderr[-6000:]}"
+    return nbformat.read(notebook, as_version=4)
+
+
+class Downloads(HTMLParser):
+    """The links of the "Run this chapter yourself" box: downloads, and launch buttons."""
+
+    def __init__(self):
+        super().__init__()
+        self.inside, self.downloads, self.links = 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "aside" and "run-yourself" in (attrs.get("class") or ""):
+            self.inside += 1
+        elif self.inside and tag == "a":
+            (self.downloads if "download" in attrs else self.links).append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "aside" and self.inside:
+            self.inside -= 1
+
+
+def box(page: Path) -> Downloads:
+    parser = Downloads()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+# --- What the page shows ----------------------------------------------------------------------
+def glue_of(root: Path, lang: str, page: str) -> dict:
+    """What the page's build glued: ``{name: {mime type: data}}`` (myst-nb's own record)."""
+    record = root / "_build" / "editions" / lang / "jupyter_execute" / f"{page}.glue.json"
+    return {name: output["data"] for name, output in json.loads(record.read_text()).items()}
+
+
+def shown(notebook: nbformat.NotebookNode) -> dict[str, list[dict]]:
+    """What the executed notebook showed for each glued name (descent.glue marks its outputs)."""
+    found: dict[str, list[dict]] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("descent", {}).get("glue")
+            if name:
+                found.setdefault(name, []).append(output["data"])
+    return found
+
+
+def pixels(png_base64: str) -> np.ndarray:
+    return imread(io.BytesIO(base64.b64decode(png_base64)), format="png")
+
+
+# A figure may differ from the page's by a pixel's shading: a least-squares solution computed
+# by MKL can change in its last bit from one run to the next, wherever it runs. A label in
+# another language, a moved line or a different curve differs by far more.
+SAME_FIGURE_RMS = 0.005
+
+# How a page prints a glued value: {glue:text}`name:spec`, or whole with {glue}, {glue:any}
+PRINTED = re.compile(r"\{glue(?::text|:any|:)?\}`([\w-]+)(?::([^`]*))?`")
+
+
+def printed(text_plain: str, spec: str) -> str:
+    """A glued value as the page prints it (myst-nb formats the value with ``spec``)."""
+    return format(ast.literal_eval(text_plain), spec) if spec else text_plain
+
+
+def assert_shows_what_the_page_shows(notebook, glued: dict, source: str) -> None:
+    """Every value the page glues is shown, named; every number the page prints, the same;
+    every figure, the same picture (labels in the same language)."""
+    outputs = shown(notebook)
+    for name, data in glued.items():
+        assert name in outputs, f"the page glues {name!r}; the notebook never shows it"
+        if "image/png" in data:
+            page = pixels(data["image/png"])
+            mine = [pixels(m["image/png"]) for m in outputs[name] if "image/png" in m]
+            distances = [np.sqrt(np.mean((m - page) ** 2)) for m in mine if m.shape == page.shape]
+            assert distances and min(distances) < SAME_FIGURE_RMS, f"{name!r} is not the page's"
+        elif set(data) != {"text/plain"}:
+            assert any(mine == data for mine in outputs[name]), name
+    for name, spec in PRINTED.findall(source):
+        value = outputs[name][0]["text/plain"].removeprefix(f"{name} = ")
+        expected = printed(glued[name]["text/plain"], spec)
+        assert printed(value, spec) == expected, f"{name}: {printed(value, spec)} != {expected}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_a_reader_runs_the_chapter_as_its_page_says(site, reader, tmp_path, lang, chapter):
+    page = site / lang / f"{chapter}.html"
+    offered = box(page)
+    assert sorted(Path(href).suffix for href in offered.downloads) == [".ipynb", ".whl"]
+    assert offered.links == [], "launch buttons on a book that is not published"
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    for href in offered.downloads:
+        shutil.copy((page.parent / href).resolve(), folder)
+
+    notebook = run_notebook(folder / f"{chapter}.ipynb", reader)
+    source = (project.BOOK / f"{chapter}.md").read_text(encoding="utf-8")
+    assert_shows_what_the_page_shows(notebook, glue_of(REPO, lang, chapter), source)
+
+
+# --- The notebook's words ---------------------------------------------------------------------
+# The commonest short words of each edition's language: a paragraph in that language uses more
+# of its own than of the other's.
+FUNCTION_WORDS = {
+    "en": {"the", "and", "of", "is", "to", "in", "it", "that", "with", "each", "its", "this"},
+    "es": {"el", "la", "los", "las", "de", "del", "que", "y", "en", "un", "una", "es", "se",
+           "por", "con", "su"},
+}  # fmt: skip
+NOT_PROSE = [
+    re.compile(r"```.*?```", re.S),  # listings
+    re.compile(r"\$\$.*?\$\$|\$[^$]+\$", re.S),  # math
+    re.compile(r"`[^`]*`"),  # code
+    re.compile(r"<[^>]+>"),  # HTML
+]
+
+
+def paragraphs(notebook: nbformat.NotebookNode) -> list[str]:
+    """The prose of the notebook's Markdown cells, one entry per paragraph, in plain words."""
+    found = []
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = cell.source
+        for pattern in NOT_PROSE:
+            text = pattern.sub(" ", text)
+        for paragraph in re.split(r"\n\s*\n", text):
+            words = re.findall(r"[^\W\d_]+", paragraph.lower())
+            if len(words) >= 6:
+                found.append(" ".join(words))
+    return found
+
+
+def site_notebook(site: Path, lang: str, chapter: str) -> nbformat.NotebookNode:
+    return nbformat.read(site / lang / f"{chapter}.ipynb", as_version=4)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_the_notebook_speaks_the_language_of_its_edition(site, lang, chapter):
+    assert lang in FUNCTION_WORDS, f"add the commonest short words of {lang!r} to this test"
+    texts = paragraphs(site_notebook(site, lang, chapter))
+    assert len(texts) >= 3, "the notebook holds no prose"
+    for text in texts:
+        counts = {
+            code: sum(w in words for w in text.split()) for code, words in FUNCTION_WORDS.items()
+        }
+        assert max(counts, key=counts.get) == lang, f"not in {lang}: {text[:120]}"
+    source = project.source_language()
+    if lang != source:
+        shared = set(texts) & set(paragraphs(site_notebook(site, source, chapter)))
+        assert not shared, f"untranslated in {lang}/{chapter}.ipynb: {sorted(shared)[:3]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_the_notebook_holds_the_chapter_and_not_the_build(site, lang, chapter):
+    """Equations, listings from the package, glued numbers as the page prints them, figures
+    where the page shows them; no glue role, no myst_nb."""
+    source = (project.BOOK / f"{chapter}.md").read_text(encoding="utf-8")
+    notebook = site_notebook(site, lang, chapter)
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    flat = " ".join(markdown.split())
+    for equation in re.findall(r"^\$\$\n(.*?)\n\$\$$", source, re.S | re.M):
+        assert " ".join(equation.split()) in flat, equation
+    for name in re.findall(r"^:pyobject: (\w+)$", source, re.M):
+        assert re.search(rf"```python\n(def|class) {name}\b", markdown), name
+    glued = glue_of(REPO, lang, chapter)
+    for name, spec in PRINTED.findall(source):
+        assert printed(glued[name]["text/plain"], spec) in markdown, name
+    for name in re.findall(r"^(?:`{3,}|:{3,})\{glue:figure\} (\S+)$", source, re.M):
+        assert f'paste("{name}")' in code, name
+    assert not re.search(r"\{(glue|term|doc|ref)[:}]", markdown)
+    assert "myst_nb" not in code
+
+
+def test_two_notebooks_of_the_same_chapter_differ_only_in_their_words(site):
+    english, spanish = (site_notebook(site, lang, "gradient-descent") for lang in ("en", "es"))
+    code = [[c.source for c in nb.cells if c.cell_type == "code"] for nb in (english, spanish)]
+    assert [s.replace('"es"', '"en"') for s in code[1]] == code[0]  # DESCENT_LANG differs only
+
+
+# --- Publishing -------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_unpublished_book_links_to_no_other_host(site, lang):
+    for chapter in CHAPTERS:
+        html = (site / lang / f"{chapter}.html").read_text(encoding="utf-8")
+        assert "colab.research.google.com" not in html and "mybinder.org" not in html
+        assert 'rel="canonical"' not in html
+        setup = site_notebook(site, lang, chapter).cells[2].source
+        assert f"%pip install {project.wheel_name()} " in setup
+
+
+GLUED_CHAPTER = """\
+---
+file_format: mystnb
+kernelspec: {name: python3, display_name: Python 3, language: python}
+---
+
+# A chapter
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+import matplotlib.pyplot as plt
+from myst_nb import glue
+
+fig, ax = plt.subplots()
+ax.plot([0, 1], [0, 1])
+glue("fig-line", fig, display=False)
+glue("answer", 6 * 7)
+```
+
+The answer is {glue:text}`answer`.
+
+```{glue:figure} fig-line
+:alt: A rising line.
+
+A line.
+```
+"""
+
+
+@pytest.fixture
+def site_server():
+    """A web server on 127.0.0.1 for a folder chosen later: ``(url, set_folder, requests)``."""
+    folder, requests = {}, []
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=folder["path"], **kwargs)
+
+        def log_message(self, format, *args):
+            requests.append(self.path)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield (
+        f"http://127.0.0.1:{server.server_port}/",
+        functools.partial(folder.__setitem__, "path"),
+        requests,
+    )
+    server.shutdown()
+
+
+def test_a_published_book_offers_colab_and_binder_and_installs_from_its_site(
+    mini_book, reader, site_server, tmp_path
+):
+    url, serve, requests = site_server
+    mini_book.write("chapter.md", GLUED_CHAPTER)
+    env = {"BOOK_SITE_URL": url, "BOOK_REPOSITORY": "readers/descent-book"}
+    result = mini_book.build("en", env=env)
+    assert result.returncode == 0, result.stdout[-3000:]
+    site = mini_book.root / "_build" / "html"
+    serve(str(site))
+
+    page = site / "en" / "chapter.html"
+    offered = box(page)
+    assert offered.links == [
+        "https://colab.research.google.com/github/readers/descent-book/blob/gh-pages/en/chapter.ipynb",
+        "https://mybinder.org/v2/gh/readers/descent-book/gh-pages?labpath=en/chapter.ipynb",
+    ]
+    assert offered.downloads == ["chapter.ipynb"]  # the package comes from the site
+    assert f'<link rel="canonical" href="{url}en/chapter.html"' in page.read_text()
+
+    # A reader who has never installed the package downloads the notebook alone and runs it.
+    subprocess.run(["python", "-m", "pip", "uninstall", "--quiet", "--yes", "descent"],
+                   env=reader, check=False)  # fmt: skip
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    shutil.copy(site / "en" / "chapter.ipynb", folder)
+    notebook = run_notebook(folder / "chapter.ipynb", reader)
+    assert f"/en/{project.wheel_name()}" in requests  # pip fetched the wheel from the site
+    assert_shows_what_the_page_shows(
+        notebook, glue_of(mini_book.root, "en", "chapter"), GLUED_CHAPTER
+    )
+
+
+def test_half_a_publishing_setting_is_refused(mini_book):
+    result = mini_book.build("en", env={"BOOK_SITE_URL": "https://readers.github.io/book/"})
+    assert result.returncode != 0
+    assert "book_site_url and book_repository go together" in result.stdout
