@@ -12,7 +12,10 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_togglebutton",  # exercise solutions fold away until the reader opens them
     # The build's own extensions, in tools/book_build (installed by nox):
-    "book_build.offline_math",  # math renders without the network
+    "book_build.mathml",  # equations as MathML, written at build time: no math engine
+    "book_build.icons",  # the theme's icons from a 2 KB font, not a 1.5 MB script
+    "book_build.player",  # the animation player's video and script as files
+    "book_build.policy",  # a strict Content-Security-Policy; no inline or blocking script
     "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch
     "book_build.glue",  # glue roles inside translated paragraphs
     "book_build.downloads",  # each chapter as a notebook to download
@@ -69,3 +72,4 @@ html_theme_options = {
 }
 html_context = {"default_mode": "auto"}  # follow the reader's system (and no console error)
 html_css_files = ["book.css"]
+html_math_renderer = "mathml"  # book_build.mathml
