@@ -16,6 +16,7 @@ extensions = [
     "book_build.icons",  # the theme's icons from a 2 KB font, not a 1.5 MB script
     "book_build.player",  # the animation player's video and script as files
     "book_build.policy",  # a strict Content-Security-Policy; no inline or blocking script
+    "book_build.static_versions",  # ?v= checksums the same after clean and incremental builds
     "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch
     "book_build.glue",  # glue roles inside translated paragraphs
     "book_build.downloads",  # each chapter as a notebook to download

@@ -11,6 +11,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "_build" / "html"
+# Left out of copies of the project: build output and installed tools (Lighthouse is 100 MB).
+NOT_COPIED = shutil.ignore_patterns("*.mo", "*.egg-info", "node_modules")
 
 
 def project_env(project: Path, **extra: str) -> dict:
@@ -45,9 +47,7 @@ class MiniBook:
     def __init__(self, root: Path):
         self.root = root
         for folder in ("tools", "code", "locales"):
-            shutil.copytree(
-                REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo", "*.egg-info")
-            )
+            shutil.copytree(REPO / folder, root / folder, ignore=NOT_COPIED)
         book = root / "book"
         book.mkdir()
         for name in ("conf.py", "languages.toml"):

@@ -4,11 +4,12 @@ import re
 import shutil
 import subprocess
 import sys
+import zlib
 
 import pytest
 
 from book_build.build import python_problem
-from conftest import REPO, project_env, run_build
+from conftest import NOT_COPIED, REPO, project_env, run_build
 
 pytestmark = pytest.mark.build
 ANSI_COLOR = re.compile(r"\x1b\[[0-9;]*m")
@@ -184,9 +185,7 @@ def test_a_missing_python_package_names_the_chapter_and_the_module(mini_book):
 def test_two_clean_builds_of_the_whole_site_in_two_folders_are_byte_identical(tmp_path):
     def clean_build(root) -> dict[str, bytes]:
         for folder in ("book", "code", "locales", "tools"):
-            shutil.copytree(
-                REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo", "*.egg-info")
-            )
+            shutil.copytree(REPO / folder, root / folder, ignore=NOT_COPIED)
         result = run_build(root)
         assert result.returncode == 0, result.stdout[-3000:]
         site = root / "_build" / "html"
@@ -195,6 +194,34 @@ def test_two_clean_builds_of_the_whole_site_in_two_folders_are_byte_identical(tm
     first, second = clean_build(tmp_path / "one"), clean_build(tmp_path / "two")
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def static_links(page: str) -> list[str]:
+    """Every stylesheet and script a page links from _static, with its query string."""
+    return sorted(re.findall(r'(?:href|src)="(_static/[^"]+\.(?:css|js)[^"]*)"', page))
+
+
+def test_pages_link_static_files_with_the_same_checksums_after_clean_and_incremental_builds(
+    mini_book,
+):
+    assert mini_book.build("en").returncode == 0
+    clean = static_links(mini_book.page("en"))
+    assert clean and all("?v=" in link or "?digest=" in link for link in clean), clean
+
+    # The chapter is written again (a prose edit): its links do not change.
+    chapter = mini_book.root / "book" / "chapter.md"
+    chapter.write_text(chapter.read_text().replace("Some prose.", "Other prose."))
+    assert mini_book.build("en").returncode == 0
+    assert static_links(mini_book.page("en")) == clean
+
+    # A stylesheet alone changes: every page links its new checksum (else browsers keep the old).
+    css = mini_book.root / "book" / "_static" / "book.css"
+    css.write_text(css.read_text() + "\n.edited { color: red; }\n")
+    assert mini_book.build("en").returncode == 0
+    for name in ("chapter", "index"):
+        links = static_links(mini_book.page("en", name))
+        book_css = next(link for link in links if link.startswith("_static/book.css"))
+        assert book_css == f"_static/book.css?v={zlib.crc32(css.read_bytes()):08x}", name
 
 
 def test_an_unsupported_python_is_refused_with_a_clear_message():

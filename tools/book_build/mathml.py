@@ -14,7 +14,7 @@ markup). Two adjustments for the site:
 
 import re
 from functools import cache
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 
 from docutils import nodes
@@ -28,7 +28,8 @@ from book_build.assets import checksum, font_subset, write_if_changed
 
 logger = logging.getLogger(__name__)
 
-FONT_SOURCE = files("ziamath") / "fonts" / "STIXTwoMath-Regular.ttf"
+# Found without importing ziamath (a renderer of its own, which this build does not use).
+FONT_SOURCE = Path(find_spec("ziamath").origin).parent / "fonts" / "STIXTwoMath-Regular.ttf"
 FONT_FILE = "math.woff2"  # in the edition's _static, next to math.css
 CSS_FILE = "math.css"
 
