@@ -4,11 +4,12 @@ pydata-sphinx-theme writes its icons as ``<i class="fa-solid fa-bars">`` and loa
 ``fontawesome.js``, which swaps each for an SVG. Its stylesheet can draw them without the script
 (``.fa-solid::before { content: var(--fa) }`` in the family "Font Awesome 7 Free"), given each
 icon's character and the font. So this extension writes ``icons.css``: the character of each icon
-the pages use, and that family's face replaced by a subset of the theme's own ``fa-solid-900``
-with only those icons (the later ``@font-face`` wins, the full font is never fetched). The
-script itself is left out by ``book/_templates/layout.html``.
+the pages use, and a family of its own (the theme's ``--fa-family`` setting) in a subset of the
+theme's ``fa-solid-900`` with only those icons, so the full font is never fetched. The script
+itself is left out by ``book/_templates/layout.html``.
 """
 
+import re
 from importlib.resources import files
 from pathlib import Path
 
@@ -16,12 +17,14 @@ from sphinx.application import Sphinx
 
 from book_build.assets import checksum, font_subset, write_if_changed
 
-SOLID = files("pydata_sphinx_theme") / "theme/pydata_sphinx_theme/static/vendor/fontawesome"
-FONT_SOURCE = SOLID / "webfonts" / "fa-solid-900.woff2"
+THEME_STATIC = files("pydata_sphinx_theme") / "theme/pydata_sphinx_theme/static"
+FONT_SOURCE = THEME_STATIC / "vendor/fontawesome/webfonts/fa-solid-900.woff2"
+THEME_CSS = THEME_STATIC / "styles/pydata-sphinx-theme.css"
 FONT_FILE = "icons.woff2"
 CSS_FILE = "icons.css"
 
-# Every icon the theme's templates and scripts show on these pages, and its Font Awesome character.
+# The icons the theme's templates and scripts show as <i class="fa-solid fa-…">, and their
+# characters; the icons of its stylesheet (admonitions, links) are read from it (css_icons).
 ICONS = {
     "magnifying-glass": 0xF002,  # search button
     "bars": 0xF0C9,  # show or hide the chapters
@@ -36,12 +39,20 @@ ICONS = {
 }
 
 
+def css_icons(css: str) -> set[int]:
+    """The characters of the icons the theme's stylesheet draws itself (``--pst-icon-note: "…"``,
+    an admonition's or an external link's icon)."""
+    return {ord(char) for char in re.findall(r'--pst-icon-[a-z-]+:\s*"(.)"', css)}
+
+
 def stylesheet(font_checksum: str) -> str:
-    faces = (
-        '@font-face { font-family: "Font Awesome 7 Free"; font-style: normal; font-weight: 900; '
+    face = (
+        '@font-face { font-family: "Book Icons"; font-style: normal; font-weight: 900; '
         f'font-display: block; src: url("{FONT_FILE}?v={font_checksum}") format("woff2"); }}\n'
+        ':root { --fa-family-classic: "Book Icons"; }\n'  # the theme's stylesheet icons
+        '.fa-solid { --fa-family: "Book Icons"; }\n'  # <i class="fa-solid ...">
     )
-    return faces + "".join(f'.fa-{name} {{ --fa: "\\{code:x}"; }}\n' for name, code in ICONS.items())
+    return face + "".join(f'.fa-{name} {{ --fa: "\\{code:x}"; }}\n' for name, code in ICONS.items())
 
 
 def write_icons(app: Sphinx, env) -> None:
@@ -49,7 +60,8 @@ def write_icons(app: Sphinx, env) -> None:
     if app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
-    font = font_subset(FONT_SOURCE, set(ICONS.values()), layout_features=[])
+    characters = set(ICONS.values()) | css_icons(THEME_CSS.read_text(encoding="utf-8"))
+    font = font_subset(FONT_SOURCE, characters, layout_features=[])
     write_if_changed(static / FONT_FILE, font)
     write_if_changed(static / CSS_FILE, stylesheet(checksum(font)).encode())
 

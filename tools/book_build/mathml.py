@@ -41,9 +41,13 @@ STYLE_PROPERTIES = {
 }  # fmt: skip
 SAFE_VALUE = re.compile(r"[-a-z0-9.% ]+")
 PAGE_CSS = """\
-math { font-family: "Book Math", math; }
-/* A wide equation scrolls on its own on a phone instead of widening the page. */
-div.math { overflow-x: auto; overflow-y: hidden; padding: 0.2em 0; }
+/* STIX Two has a small x-height beside the theme's sans-serif text: a little larger, like MathJax. */
+math { font-family: "Book Math", math; font-size: 1.15em; }
+/* The theme lays out div.math as a row (the equation, then its number) and expects MathJax's
+   container in it; the equation takes that place. A wide one scrolls on its own on a phone. */
+div.math { overflow: auto hidden; margin: 0.8em 0; padding: 0.2em 0; }
+div.math > math { flex-grow: 1; }
+span.math { overflow: visible; }  /* the theme clips it, which would cut a tall fraction */
 """
 
 STYLE = re.compile(r' style="([^"]*)"')
