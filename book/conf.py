@@ -15,6 +15,7 @@ extensions = [
     "book_build.mathml",  # equations as MathML, written at build time: no math engine
     "book_build.icons",  # the theme's icons from a 2 KB font, not a 1.5 MB script
     "book_build.player",  # the animation player's video and script as files
+    "book_build.images",  # images with their size (no layout shift), lazy below the first
     "book_build.policy",  # a strict Content-Security-Policy; no inline or blocking script
     "book_build.static_versions",  # ?v= checksums the same after clean and incremental builds
     "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch

@@ -37,7 +37,7 @@ HEAVY = ("mathjax", "tex-chtml", "fontawesome", "fa-solid-900", "fa-regular-400"
 # Every Content-Security-Policy violation of the page, as the browser reports it.
 RECORD_VIOLATIONS = """window.violations = [];
 document.addEventListener("securitypolicyviolation", (e) => window.violations.push(
-  `${e.violatedDirective} blocked ${e.blockedURI || "inline code"} at ${e.sourceFile}:${e.lineNumber}`));"""
+  `${e.violatedDirective}: ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));"""
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,8 @@ def test_aligned_equations_become_a_table_aligned_by_classes(environment):
     rows = list(tree.iter(MATHML + "mtr"))
     assert len(rows) == 2 and all(len(row) == 2 for row in rows)  # left and right of "="
     assert ' style="' not in markup
-    assert rows[0][0].get("class") == "math-text-align-right math-justify-items-end math-padding-right-0"
+    right = "math-text-align-right math-justify-items-end math-padding-right-0"
+    assert rows[0][0].get("class") == right
     assert "text-align: right" in declarations
 
 
@@ -94,7 +95,8 @@ def test_several_equations_of_one_block_are_aligned():
             return self.text
 
     assert mathml.display_latex(Block("a = 1")) == "a = 1"
-    assert mathml.display_latex(Block("a = 1\n\nb = 2")) == r"\begin{aligned}a = 1 \\ b = 2\end{aligned}"
+    aligned = r"\begin{aligned}a = 1 \\ b = 2\end{aligned}"
+    assert mathml.display_latex(Block("a = 1\n\nb = 2")) == aligned
 
 
 def test_the_font_holds_the_italic_letters_the_browser_draws():
@@ -102,7 +104,8 @@ def test_the_font_holds_the_italic_letters_the_browser_draws():
     chars = mathml.math_characters(markup)
     # MathML draws a one-letter identifier in italic: Unicode's Mathematical Italic letters.
     assert {"𝜂", "𝐿", "𝑎", "ℎ", "∇", "(", "+"} <= chars
-    font = TTFont(io.BytesIO(assets.font_subset(mathml.FONT_SOURCE, {ord(c) for c in chars}, ["*"])))
+    subset = assets.font_subset(mathml.FONT_SOURCE, {ord(c) for c in chars}, ["*"])
+    font = TTFont(io.BytesIO(subset))
     cmap = font.getBestCmap()
     assert all(ord(c) in cmap for c in chars if c.strip() and c != "\u2061")
     assert "MATH" in font  # the table that stretches brackets and sizes the sum sign
@@ -123,23 +126,24 @@ def test_the_icon_font_has_every_icon_and_nothing_else():
     assert '.fa-solid { --fa-family: "Book Icons"; }' in css  # not the theme's 150 KB font
 
 
-def test_inline_scripts_become_deferred_files_in_their_place():
+def test_inline_scripts_become_one_deferred_file_after_sphinx_s_options():
     written = {}
     scripts = [
-        _JavaScript("a.js"),
+        _JavaScript("_static/documentation_options.js"),
+        _JavaScript("_static/togglebutton.js"),
         _JavaScript("", body="let hint = 'show';"),
-        _JavaScript(None, body="let other = 1;"),
         _JavaScript("b.js", **{"async": "async"}),
-        _JavaScript("", body="DOCUMENTATION_OPTIONS.pagename = 'x';"),
+        _JavaScript(None, body="DOCUMENTATION_OPTIONS.pagename = 'x';"),
     ]
     result = policy.inline_scripts_as_files(scripts, written.__setitem__)
     names = [str(js.filename) for js in result]
-    assert names[0] == "a.js" and names[2] == "b.js" and len(names) == 4
-    first, last = written[names[1]], written[names[3]]
-    assert first == "let hint = 'show';\nlet other = 1;\n"
-    assert last == "DOCUMENTATION_OPTIONS.pagename = 'x';\n"
-    assert names[1] == f"_static/inline/{assets.checksum(first.encode())}.js"
-    assert all(js.attributes.get("defer") == "defer" for js in result if js.filename != "b.js")
+    (inline,) = written
+    assert names == ["_static/documentation_options.js", inline, "_static/togglebutton.js", "b.js"]
+    # Settings first: the deferred toggle button reads its settings as soon as it runs.
+    assert written[inline] == "let hint = 'show';\nDOCUMENTATION_OPTIONS.pagename = 'x';\n"
+    assert inline == f"_static/inline/{assets.checksum(written[inline].encode())}.js"
+    assert [js.attributes.get("defer") for js in result] == ["defer", "defer", "defer", None]
+    assert result[3].attributes["async"] == "async"
 
 
 def test_the_policy_allows_the_site_only():

@@ -168,7 +168,8 @@ def jshtml_size(anim: FuncAnimation) -> int:
 
 # Starts every player of the page that has not started yet; its settings are in data attributes.
 # The book's site serves it as a file (its pages forbid inline scripts); a notebook runs it inline.
-PLAYER_SCRIPT = """document.querySelectorAll("figure.descent-player:not([data-ready])").forEach(function (root) {
+PLAYER_SCRIPT = """document.querySelectorAll("figure.descent-player:not([data-ready])")
+.forEach(function (root) {
   root.setAttribute("data-ready", "");
   var video = root.querySelector("video"), seek = root.querySelector("input");
   var play = root.querySelector("[data-act=play]"), status = root.querySelector("output");

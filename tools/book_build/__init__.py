@@ -10,6 +10,7 @@ downloads      Sphinx extension: each chapter as a notebook to download
 mathml         Sphinx extension: equations as MathML at build time, in a subset math font
 icons          Sphinx extension: the theme's icons from a tiny font instead of Font Awesome's script
 player         Sphinx extension: the animation player's videos and script as files
+images         Sphinx extension: images with their size, lazy below the first
 policy         Sphinx extension: a strict Content-Security-Policy, every script a deferred file
 assets         font subsets and checksums for the files those extensions write
 landing        the site's landing page, which picks the reader's edition

@@ -21,8 +21,8 @@ import threading
 import time
 from pathlib import Path
 
-from book_build import lighthouse
 from book_build import build as site_build
+from book_build import lighthouse
 from book_build.project import BUILD, REPO, SITE
 
 OUT = BUILD / "bench"

@@ -145,9 +145,7 @@ def markdown(results: dict[str, dict], runs: int) -> str:
         "|---|" + "---:|" * len(TARGETS) + "---|",
     ]
     for page, median in results.items():
-        cells = [
-            f"{median[m]:g}" if meets(m, median[m]) else f"**{median[m]:g}**" for m in TARGETS
-        ]
+        cells = [f"{median[m]:g}" if meets(m, median[m]) else f"**{median[m]:g}**" for m in TARGETS]
         ok = all(meets(m, median[m]) for m in TARGETS)
         lines.append(f"| {page} | {' | '.join(cells)} | {'yes' if ok else '**no**'} |")
     return "\n".join(lines) + "\n"

@@ -41,7 +41,7 @@ STYLE_PROPERTIES = {
 }  # fmt: skip
 SAFE_VALUE = re.compile(r"[-a-z0-9.% ]+")
 PAGE_CSS = """\
-/* STIX Two has a small x-height beside the theme's sans-serif text: a little larger, like MathJax. */
+/* STIX Two has a small x-height beside the theme's sans-serif text: larger, as MathJax does. */
 math { font-family: "Book Math", math; font-size: 1.15em; }
 /* The theme lays out div.math as a row (the equation, then its number) and expects MathJax's
    container in it; the equation takes that place. A wide one scrolls on its own on a phone. */

@@ -3,9 +3,8 @@
 The policy (``POLICY``) lets a page load scripts, styles, fonts and media from the site only and
 run no inline script or event handler, so an injected or third-party script cannot run. Sphinx
 and its extensions add a few inline scripts (``DOCUMENTATION_OPTIONS.pagename = …``, the toggle
-button's hints); each run of them becomes a file named by its content, at the same place among
-the page's scripts. Every script is deferred: none blocks the first paint, and they still run in
-order, before ``DOMContentLoaded``.
+button's settings); they become one file named by its content. Every script is deferred: none
+blocks the first paint, and they still run in order, before ``DOMContentLoaded``.
 
 The theme's own inline script (the reader's colour mode, which must run before the first paint)
 and its ``<noscript><style>`` are replaced in ``book/_templates/layout.html`` by files.
@@ -33,34 +32,34 @@ POLICY = "; ".join([
 ])  # fmt: skip
 META = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(POLICY)}">'
 INLINE_DIR = "_static/inline"
+OPTIONS_SCRIPT = "documentation_options.js"  # Sphinx's settings, which inline scripts extend
 
 
 def inline_scripts_as_files(scripts: list, write) -> list:
-    """``scripts`` (in page order) with each run of inline scripts joined into one file, written
-    by ``write(relative_path, text)``, and every script deferred."""
-    result, bodies = [], []
+    """``scripts`` (in page order), every one deferred, with the inline ones joined into one file,
+    written by ``write(relative_path, text)``.
 
-    def flush(priority: int) -> None:
-        if bodies:
-            text = "\n".join(bodies) + "\n"
-            path = f"{INLINE_DIR}/{checksum(text.encode())}.js"
-            write(path, text)
-            result.append(_JavaScript(path, priority=priority, defer="defer"))
-            bodies.clear()
-
+    Deferred scripts run once the page is parsed, so a script that used to wait for the page
+    (the toggle button's) now runs at once, and reads its settings then: the inline scripts,
+    which only set such settings, run first, right after ``documentation_options.js``, whose
+    ``DOCUMENTATION_OPTIONS`` some of them extend."""
+    bodies = [js.attributes.get("body", "") for js in scripts if not js.filename]
+    files = []
     for script in scripts:
-        if not script.filename:
-            bodies.append(script.attributes.get("body", ""))
-            last_priority = script.priority
-            continue
-        flush(script.priority)
-        attributes = {k: v for k, v in script.attributes.items() if k != "body"}
-        if "async" not in attributes:
-            attributes["defer"] = "defer"
-        result.append(_JavaScript(script.filename, priority=script.priority, **attributes))
-    if bodies:
-        flush(last_priority)
-    return result
+        if script.filename:
+            attributes = {k: v for k, v in script.attributes.items() if k != "body"}
+            if "async" not in attributes:
+                attributes["defer"] = "defer"
+            files.append(_JavaScript(script.filename, priority=script.priority, **attributes))
+    if not bodies:
+        return files
+    text = "\n".join(bodies) + "\n"
+    path = f"{INLINE_DIR}/{checksum(text.encode())}.js"
+    write(path, text)
+    options = [i for i, js in enumerate(files) if str(js.filename).endswith(OPTIONS_SCRIPT)]
+    at = options[0] + 1 if options else 0
+    priority = files[at - 1].priority if at else (files[0].priority if files else 500)
+    return [*files[:at], _JavaScript(path, priority=priority, defer="defer"), *files[at:]]
 
 
 def apply_policy(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
