@@ -146,6 +146,14 @@ def test_inline_scripts_become_one_deferred_file_after_sphinx_s_options():
     assert result[3].attributes["async"] == "async"
 
 
+def test_the_plural_rule_is_code_and_nothing_else(tmp_path):
+    rule = "n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2"  # Spanish, from Sphinx's catalog
+    script = policy.plural_rule_script(rule)
+    assert f"return ({rule});" in script and "new Function(" not in script
+    with pytest.raises(policy.UnsafePluralRule):
+        policy.plural_rule_script("n); fetch('//evil.example'); (n")
+
+
 def test_the_policy_allows_the_site_only():
     assert "script-src 'self'" in policy.POLICY and "style-src 'self'" in policy.POLICY
     assert "unsafe-inline" not in policy.POLICY and "*" not in policy.POLICY

@@ -6,11 +6,16 @@ and its extensions add a few inline scripts (``DOCUMENTATION_OPTIONS.pagename = 
 button's settings); they become one file named by its content. Every script is deferred: none
 blocks the first paint, and they still run in order, before ``DOMContentLoaded``.
 
+Sphinx's ``doctools.js`` turns an edition's plural rule (text from ``translations.js``) into a
+function with ``new Function``, which the policy forbids (no ``eval``). The same rule is written
+as code into ``_static/plural-rule.js``, which takes its place (see ``plural_rule_script``).
+
 The theme's own inline script (the reader's colour mode, which must run before the first paint)
 and its ``<noscript><style>`` are replaced in ``book/_templates/layout.html`` by files.
 """
 
 import html
+import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -62,6 +67,43 @@ def inline_scripts_as_files(scripts: list, write) -> list:
     return [*files[:at], _JavaScript(path, priority=priority, defer="defer"), *files[at:]]
 
 
+PLURAL_FILE = "plural-rule.js"
+# A gettext plural rule is a C expression of n; these characters are all it may hold.
+PLURAL_EXPRESSION = re.compile(r"[n0-9\s()?:<>=!&|%+-]+")
+
+
+class UnsafePluralRule(ValueError):
+    pass
+
+
+def plural_rule_script(expression: str) -> str:
+    """JavaScript that gives Sphinx's ``Documentation`` this plural rule as a function, without
+    ``new Function``: what ``Documentation.addTranslations`` does, minus the eval."""
+    if not PLURAL_EXPRESSION.fullmatch(expression):
+        raise UnsafePluralRule(f"not a gettext plural rule: {expression!r}")
+    return f"""// The edition's plural rule as code: Sphinx's doctools.js would build it with `new Function`,
+// which the Content-Security-Policy forbids (book_build.policy).
+Documentation.addTranslations = function (catalog) {{
+  Object.assign(Documentation.TRANSLATIONS, catalog.messages);
+  Documentation.PLURAL_EXPR = function (n) {{ return ({expression}); }};
+  Documentation.LOCALE = catalog.locale;
+}};
+"""
+
+
+def write_plural_rule(app: Sphinx) -> None:
+    """For an edition that loads Sphinx's translations.js: the plural rule it carries, as code
+    loaded after doctools.js and before translations.js."""
+    translations = getattr(app.builder, "_get_translations_js", lambda: None)()
+    if app.builder.format != "html" or not translations:
+        return
+    match = re.search(r'"plural_expr": "([^"]*)"', Path(translations).read_text(encoding="utf-8"))
+    if match:
+        script = plural_rule_script(match[1])
+        write_if_changed(Path(app.outdir) / "_static" / PLURAL_FILE, script.encode())
+        app.add_js_file(PLURAL_FILE, priority=201)  # Sphinx's scripts are 200, translations 500
+
+
 def apply_policy(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
     """Runs after the other extensions' handlers (priority 900), once the page's scripts are
     all known."""
@@ -76,5 +118,6 @@ def apply_policy(app: Sphinx, pagename: str, templatename, context: dict, doctre
 
 
 def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", write_plural_rule)
     app.connect("html-page-context", apply_policy, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
