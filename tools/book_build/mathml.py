@@ -125,7 +125,9 @@ def visit_math(self, node: nodes.math) -> None:
 
 def visit_math_block(self, node: nodes.math_block) -> None:
     mathml = render(self, node, display_latex(node), display=True)
-    self.body.append(self.starttag(node, "div", CLASS="math notranslate"))
+    # Focusable, as MathJax's equations were: on a phone a wide one scrolls, and a keyboard
+    # must be able to scroll it too.
+    self.body.append(self.starttag(node, "div", CLASS="math notranslate", tabindex="0"))
     if node["number"]:
         number = get_node_equation_number(self, node)
         self.body.append(f'<span class="eqno">({number})')

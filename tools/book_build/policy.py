@@ -81,8 +81,8 @@ def plural_rule_script(expression: str) -> str:
     ``new Function``: what ``Documentation.addTranslations`` does, minus the eval."""
     if not PLURAL_EXPRESSION.fullmatch(expression):
         raise UnsafePluralRule(f"not a gettext plural rule: {expression!r}")
-    return f"""// The edition's plural rule as code: Sphinx's doctools.js would build it with `new Function`,
-// which the Content-Security-Policy forbids (book_build.policy).
+    return f"""// The edition's plural rule as code: Sphinx's doctools.js would build it with
+// `new Function`, which the Content-Security-Policy forbids (book_build.policy).
 Documentation.addTranslations = function (catalog) {{
   Object.assign(Documentation.TRANSLATIONS, catalog.messages);
   Documentation.PLURAL_EXPR = function (n) {{ return ({expression}); }};
