@@ -6,7 +6,7 @@ nox -s serve [-- es]         live preview at http://127.0.0.1:8000
 nox -s translations [-- --check]   update (or check) the gettext catalogs
 nox -s add-language -- fr    create the catalogs of a new edition
 nox -s lint                  ruff
-nox -s bench                 measure build speed and page weight into _build/bench/
+nox -s bench [-- pages]      measure builds and Lighthouse scores into _build/bench/
 """
 
 import shutil
@@ -93,6 +93,12 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Measure clean and incremental builds, page weights and memory: _build/bench/report.md."""
+    """Measure clean and incremental builds, page weights and memory (_build/bench/report.md),
+    then Lighthouse on every page (lighthouse.md); `-- pages` measures only the pages."""
     install_book(session)
+    # Lighthouse, pinned by tools/lighthouse/package-lock.json; it drives Debian's Chromium.
+    if not (REPO / "tools" / "lighthouse" / "node_modules" / "lighthouse").exists():
+        session.run(
+            "npm", "ci", "--prefix", "tools/lighthouse", "--no-audit", "--no-fund", external=True
+        )
     session.run("python", "-m", "book_build.bench", *session.posargs)

@@ -14,7 +14,12 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_togglebutton",  # exercise solutions fold away until the reader opens them
     # The build's own extensions, in tools/book_build (installed by nox):
-    "book_build.offline_math",  # math renders without the network
+    "book_build.mathml",  # equations as MathML, written at build time: no math engine
+    "book_build.icons",  # the theme's icons from a 2 KB font, not a 1.5 MB script
+    "book_build.player",  # the animation player's video and script as files
+    "book_build.images",  # images with their size (no layout shift), lazy below the first
+    "book_build.policy",  # a strict Content-Security-Policy; no inline or blocking script
+    "book_build.static_versions",  # ?v= checksums the same after clean and incremental builds
     "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch
     "book_build.glue",  # glue roles inside translated paragraphs
     "book_build.downloads",  # each chapter as a notebook to run, the package as a wheel
@@ -81,3 +86,4 @@ html_css_files = ["book.css"]
 # the site. Unset (the default), no page links to another host.
 book_site_url = os.environ.get("BOOK_SITE_URL", "")  # https://<owner>.github.io/<name>/
 book_repository = os.environ.get("BOOK_REPOSITORY", "")  # <owner>/<name>
+html_math_renderer = "mathml"  # book_build.mathml

@@ -11,6 +11,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "_build" / "html"
+# Left out of copies of the project: build output and installed tools (Lighthouse is 100 MB).
+NOT_COPIED = shutil.ignore_patterns("*.mo", "*.egg-info", "node_modules")
 
 
 def project_env(project: Path, **extra: str) -> dict:
@@ -45,9 +47,7 @@ PROJECT_FILES = ("pyproject.toml", "README.md", "constraints.txt")
 def copy_project(root: Path, folders=("tools", "code", "locales")) -> None:
     """Copy the project's sources (no build output) into ``root``."""
     for folder in folders:
-        shutil.copytree(
-            REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo", "*.egg-info")
-        )
+        shutil.copytree(REPO / folder, root / folder, ignore=NOT_COPIED)
     for name in PROJECT_FILES:
         shutil.copy(REPO / name, root / name)
 

@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+import zlib
 
 import pytest
 
@@ -197,6 +198,34 @@ def test_two_clean_builds_of_the_whole_site_in_two_folders_are_byte_identical(tm
         assert f"{lang}/{project.wheel_name()}" in first
         for chapter in project.chapters():
             assert f"{lang}/{chapter.stem}.ipynb" in first
+
+
+def static_links(page: str) -> list[str]:
+    """Every stylesheet and script a page links from _static, with its query string."""
+    return sorted(re.findall(r'(?:href|src)="(_static/[^"]+\.(?:css|js)[^"]*)"', page))
+
+
+def test_pages_link_static_files_with_the_same_checksums_after_clean_and_incremental_builds(
+    mini_book,
+):
+    assert mini_book.build("en").returncode == 0
+    clean = static_links(mini_book.page("en"))
+    assert clean and all("?v=" in link or "?digest=" in link for link in clean), clean
+
+    # The chapter is written again (a prose edit): its links do not change.
+    chapter = mini_book.root / "book" / "chapter.md"
+    chapter.write_text(chapter.read_text().replace("Some prose.", "Other prose."))
+    assert mini_book.build("en").returncode == 0
+    assert static_links(mini_book.page("en")) == clean
+
+    # A stylesheet alone changes: every page links its new checksum (else browsers keep the old).
+    css = mini_book.root / "book" / "_static" / "book.css"
+    css.write_text(css.read_text() + "\n.edited { color: red; }\n")
+    assert mini_book.build("en").returncode == 0
+    for name in ("chapter", "index"):
+        links = static_links(mini_book.page("en", name))
+        book_css = next(link for link in links if link.startswith("_static/book.css"))
+        assert book_css == f"_static/book.css?v={zlib.crc32(css.read_bytes()):08x}", name
 
 
 def test_an_unsupported_python_is_refused_with_a_clear_message():

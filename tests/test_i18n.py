@@ -23,7 +23,7 @@ print(ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), sep="\\n")
 
 # Every figure and player of the package, drawn; prints {figure: [every text it shows]}.
 DRAW_ALL = """
-import json, re
+import html, json, re
 import matplotlib
 matplotlib.use("Agg")
 import torch
@@ -56,7 +56,7 @@ figures = {
     "animate_path": texts(path_animation._fig) + [animation.PATH_DESCRIPTION],
     "video_player_html": [line for line in shown.splitlines() if line.strip()]
     + re.findall(r'aria-label="([^"]*)"', player)
-    + list(json.loads(re.search(r"text = (\\{.*?\\});", script).group(1)).values()),
+    + list(json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', player)[1])).values()),
 }
 print(json.dumps(figures))
 """

@@ -40,7 +40,8 @@ def test_the_page_lists_the_editions_with_their_language_tags():
     )
     assert 'href="pt_BR/index.html" hreflang="pt-BR" lang="pt-BR"' in page
     assert '<html lang="en">' in page
-    assert '["en", "pt_BR"]' in page
+    assert 'data-editions="[&quot;en&quot;, &quot;pt_BR&quot;]"' in page
+    assert "<script>" not in page and "<style" not in page  # its policy forbids inline code
 
 
 def test_no_page_without_an_edition():

@@ -1,8 +1,10 @@
 """Each workaround for an upstream bug has a test here that fails once upstream fixes the bug:
 then the workaround (named in the assertion's message) can go."""
 
+import inspect
 from pathlib import Path
 
+import myst_nb.sphinx_ext
 import sphinx_book_theme
 
 
@@ -11,4 +13,12 @@ def test_the_book_theme_still_labels_its_print_contents_in_english():
     assert 'aria-label="Page"' in layout.read_text(encoding="utf-8"), (
         "sphinx-book-theme no longer hard-codes this label: remove the docs_body block of "
         "book/_templates/layout.html"
+    )
+
+
+def test_myst_nb_still_copies_its_stylesheet_after_the_pages():
+    source = inspect.getsource(myst_nb.sphinx_ext)
+    assert '"build-finished", add_global_html_resources' in source, (
+        "myst-nb no longer copies its stylesheet when the build finishes: remove the call of "
+        "add_global_html_resources from tools/book_build/static_versions.py"
     )

@@ -141,11 +141,15 @@ def jshtml_size(anim: FuncAnimation) -> int:
     return len(anim.to_jshtml().encode())
 
 
-PLAYER_SCRIPT = """(function () {
-  var root = document.getElementById(%(id)s);
+# Starts every player of the page that has not started yet; its settings are in data attributes.
+# The book's site serves it as a file (its pages forbid inline scripts); a notebook runs it inline.
+PLAYER_SCRIPT = """document.querySelectorAll("figure.descent-player:not([data-ready])")
+.forEach(function (root) {
+  root.setAttribute("data-ready", "");
   var video = root.querySelector("video"), seek = root.querySelector("input");
   var play = root.querySelector("[data-act=play]"), status = root.querySelector("output");
-  var fps = %(fps)d, last = %(last)d, text = %(labels)s;
+  var fps = Number(root.dataset.fps), last = Number(root.dataset.last);
+  var text = JSON.parse(root.dataset.labels);
   function frame() { return Math.min(last, Math.floor(video.currentTime * fps + 1e-3)); }
   function show() {
     var i = frame();
@@ -170,7 +174,7 @@ PLAYER_SCRIPT = """(function () {
   video.onplay = function () { playing(true); };
   video.onpause = video.onended = function () { playing(false); show(); };
   video.ontimeupdate = video.onseeked = show;
-})();"""
+});"""
 
 
 def player_id(video: bytes, label: str) -> str:
@@ -189,17 +193,13 @@ def video_player_html(anim: FuncAnimation, description: str) -> str:
     labels = {"play": _("Play"), "pause": _("Pause"), "step": _("step {step} of {total}")}
     e = html.escape
     source = "data:video/mp4;base64," + base64.b64encode(video).decode()
-    script = PLAYER_SCRIPT % {
-        "id": json.dumps(pid),
-        "fps": FPS,
-        "last": last,
-        "labels": json.dumps(labels, ensure_ascii=False).replace("</", "<\\/"),
-    }
+    width, height = (round(size * DPI) for size in anim._fig.get_size_inches())
     # Outside the f-string below, where Babel's extractor (Python 3.11) would not see them.
     previous, next_step, seek = _("Previous step"), _("Next step"), _("Choose a step")
-    return f"""<figure class="descent-player" id="{pid}">
-<video src="{source}" aria-label="{e(description)}" preload="auto" muted playsinline
- style="max-width:100%;height:auto"></video>
+    return f"""<figure class="descent-player" id="{pid}" data-fps="{FPS}" data-last="{last}"
+ data-labels="{e(json.dumps(labels, ensure_ascii=False))}">
+<video src="{source}" width="{width}" height="{height}" aria-label="{e(description)}"
+ preload="auto" muted playsinline></video>
 <div class="descent-player__controls" role="group" aria-label="{e(description)}">
 <button type="button" data-act="play">{e(labels["play"])}</button>
 <button type="button" data-act="prev">{e(previous)}</button>
@@ -208,5 +208,5 @@ def video_player_html(anim: FuncAnimation, description: str) -> str:
  aria-label="{e(seek)}">
 <output aria-live="polite">{e(step_label(0, last))}</output>
 </div>
-<script>{script}</script>
+<script>{PLAYER_SCRIPT}</script>
 </figure>"""

@@ -7,8 +7,14 @@ kernels        the kernel provisioner of the build (Unix sockets, no TCP port ra
 editions       Sphinx extension: one build per language (catalogs, kernel language, caches, switch)
 glue           Sphinx extension: myst-nb glue roles inside translated paragraphs
 downloads      Sphinx extension: each chapter as a notebook to download
-offline_math   Sphinx extension: math rendered without the network
 questions      Sphinx extension: "Check yourself" questions that the page marks by itself
+mathml         Sphinx extension: equations as MathML at build time, in a subset math font
+icons          Sphinx extension: the theme's icons from a tiny font instead of Font Awesome's script
+player         Sphinx extension: the animation player's videos and script as files
+images         Sphinx extension: images with their size, lazy below the first
+policy         Sphinx extension: a strict Content-Security-Policy, every script a deferred file
+assets         font subsets and checksums for the files those extensions write
 landing        the site's landing page, which picks the reader's edition
 build, translate, bench   the commands (`python -m book_build.build`, ...), called by nox
+lighthouse     Lighthouse on every page of every edition, part of bench
 """

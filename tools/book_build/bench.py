@@ -1,11 +1,14 @@
-"""Measure the build: clean and incremental build times, executions, page weights, memory.
+"""Measure the build and the site: build times, executions, page weights, memory, Lighthouse.
 
-    python -m book_build.bench        (or `nox -s bench`)
+    python -m book_build.bench          (or `nox -s bench`): everything below
+    python -m book_build.bench pages    (or `nox -s bench -- pages`): only Lighthouse, on the
+                                        site of this tree (built first, incrementally)
 
 Everything runs in one go on a copy of the project in ``_build/bench/project`` (so the edits
 below never touch your tree), and the report compares the figures with the targets, as ratios
 measured in the same run: these machines are shared and noisy, absolute seconds are not.
-Writes ``_build/bench/report.md`` and ``_build/bench/report.json``.
+Writes ``_build/bench/report.md`` and ``_build/bench/report.json``; then Lighthouse measures
+every page of the copy's site (see lighthouse.py): ``_build/bench/lighthouse.md``.
 """
 
 import json
@@ -18,7 +21,9 @@ import threading
 import time
 from pathlib import Path
 
-from book_build.project import BUILD, REPO
+from book_build import build as site_build
+from book_build import lighthouse
+from book_build.project import BUILD, REPO, SITE
 
 OUT = BUILD / "bench"
 PROJECT = OUT / "project"
@@ -30,7 +35,9 @@ EDITED_MODULE = ("classify.py", "def accuracy(")  # a function only one chapter 
 def copy_project() -> None:
     shutil.rmtree(PROJECT, ignore_errors=True)
     for folder in ("book", "code", "locales", "tools"):
-        shutil.copytree(REPO / folder, PROJECT / folder, ignore=shutil.ignore_patterns("*.mo"))
+        shutil.copytree(
+            REPO / folder, PROJECT / folder, ignore=shutil.ignore_patterns("*.mo", "node_modules")
+        )
     for name in ("pyproject.toml", "README.md", "constraints.txt"):  # the wheel is made of them
         shutil.copy(REPO / name, PROJECT / name)
 
@@ -123,11 +130,18 @@ def edit_function() -> None:
     edit(PROJECT / "code" / "descent" / module, definition, f"# Edited by the bench.\n{definition}")
 
 
+def with_videos(page: Path) -> int:
+    """Bytes of a page and of the videos it links (the players' MP4 files)."""
+    html = page.read_text(encoding="utf-8")
+    videos = {page.parent / src for src in re.findall(r'<video src="([^"]+)"', html)}
+    return page.stat().st_size + sum(video.stat().st_size for video in videos)
+
+
 def page_weights() -> dict:
     site = PROJECT / "_build" / "html"
     pages = sorted(site.rglob("*.html"), key=lambda p: p.stat().st_size)
     return {
-        "animation_page_bytes": (site / "en" / "animation.html").stat().st_size,
+        "animation_page_bytes": with_videos(site / "en" / "animation.html"),
         "largest_page": str(pages[-1].relative_to(site)),
         "largest_page_bytes": pages[-1].stat().st_size,
         "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
@@ -149,7 +163,11 @@ def default_jshtml_bytes() -> int:
     return int(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    if argv == ["pages"]:
+        if site_build.main([]):
+            return 1
+        return lighthouse.main(["--site", str(SITE), "--out", str(OUT)])
     OUT.mkdir(parents=True, exist_ok=True)
     copy_project()
     runs = {"clean_one_edition": build("en")}
@@ -187,7 +205,8 @@ def main() -> int:
     (OUT / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     (OUT / "report.md").write_text(markdown(runs, weights, checks), encoding="utf-8")
     print((OUT / "report.md").read_text(encoding="utf-8"))
-    return 0 if all(checks.values()) else 1
+    pages_met = lighthouse.main(["--site", str(PROJECT / "_build" / "html"), "--out", str(OUT)])
+    return 0 if all(checks.values()) and pages_met == 0 else 1
 
 
 def executed(run: dict) -> int:
@@ -212,7 +231,7 @@ def markdown(runs: dict, weights: dict, checks: dict) -> str:
         "",
         "| page weight | bytes |",
         "|---|---:|",
-        f"| animation page (both players) | {weights['animation_page_bytes']:,} |",
+        f"| animation page and its two videos | {weights['animation_page_bytes']:,} |",
         f"| default `to_jshtml`, same 100-step animation | {weights['default_jshtml_bytes']:,} |",
         f"| animation page / default | {share:.1%} |",
         f"| largest page ({weights['largest_page']}) | {weights['largest_page_bytes']:,} |",
@@ -227,4 +246,4 @@ def markdown(runs: dict, weights: dict, checks: dict) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

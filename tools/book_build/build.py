@@ -34,6 +34,8 @@ import subprocess  # noqa: E402
 import threading  # noqa: E402
 
 from book_build import catalogs, project, wheel  # noqa: E402
+from book_build.assets import precompress, precompress_file  # noqa: E402
+from book_build.landing import SCRIPT_FILE as LANDING_SCRIPT  # noqa: E402
 from book_build.landing import write_landing_page  # noqa: E402
 
 STRICT = ["-n", "-W", "--keep-going"]
@@ -75,15 +77,21 @@ def build_editions(langs: list[str]) -> dict[str, int]:
     return codes
 
 
+# Not published: Sphinx's build record, and the theme's icon script that no page loads
+# (book_build.icons draws the icons without it).
+UNPUBLISHED = shutil.ignore_patterns(".buildinfo", "fontawesome.js*")
+
+
 def publish(lang: str) -> None:
-    """Replace ``_build/html/<lang>`` with the fresh build, never leaving a partial copy."""
+    """Replace ``_build/html/<lang>`` with the fresh build, never leaving a partial copy, with
+    a ``.gz`` and a ``.br`` copy beside each text file for hosts that serve them."""
     site = project.SITE
     target, fresh, old = site / lang, site / f".{lang}.new", site / f".{lang}.old"
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(
-        project.edition_dir(lang) / "html", fresh, ignore=shutil.ignore_patterns(".buildinfo")
-    )
+    built = project.edition_dir(lang) / "html"
+    precompress(built)
+    shutil.copytree(built, fresh, ignore=UNPUBLISHED)
     if target.exists():
         target.rename(old)
     fresh.rename(target)
@@ -109,7 +117,9 @@ def main(argv: list[str]) -> int:
     for lang in langs:
         if codes[lang] == 0:
             publish(lang)
-    write_landing_page(project.SITE, editions)
+    landing = write_landing_page(project.SITE, editions)
+    for page in (landing, project.SITE / LANDING_SCRIPT) if landing else ():
+        precompress_file(page)
     for lang in langs:
         state = "FAILED, the last good site was kept" if codes[lang] else "built"
         print(f"{lang}: {state} -> {project.SITE / lang}")

