@@ -1,6 +1,7 @@
 """Sessions for building, previewing, testing and translating the book.
 
 nox -s book                  build every edition into _build/html/
+nox -s pdf                   each edition's PDF and ePub into _build/pdf/, then the site
 nox -s tests                 unit tests, build tests and browser tests
 nox -s serve [-- es]         live preview at http://127.0.0.1:8000
 nox -s translations [-- --check]   update (or check) the gettext catalogs
@@ -40,6 +41,15 @@ def book(session: nox.Session) -> None:
     install_book(session)
     session.run("python", "-m", "book_build.build", *session.posargs)
     session.log(f"Open {REPO / '_build' / 'html' / 'index.html'}")
+
+
+@nox.session(python=PYTHON)
+def pdf(session: nox.Session) -> None:
+    """Build each edition's PDF and ePub into _build/pdf/<lang>/ (TeX Live: see the README),
+    then the site, whose pages link to them; `nox -s book` keeps publishing these files."""
+    install_book(session)
+    session.run("python", "-m", "book_build.pdf", *session.posargs)
+    session.log(f"PDF and ePub of each edition in {REPO / '_build' / 'pdf'}")
 
 
 @nox.session(python=PYTHON)

@@ -25,6 +25,7 @@ extensions = [
     "book_build.downloads",  # each chapter as a notebook to run, the package as a wheel
     "book_build.explorers",  # sliders over figures computed by the package, where a page has one
     "book_build.questions",  # "Check yourself": questions the page marks by itself
+    "book_build.books",  # the PDF and the ePub of each edition, and links to them
 ]
 
 # --- Source -------------------------------------------------------------------------------
@@ -70,7 +71,7 @@ html_theme_options = {
     "show_navbar_depth": 2,
     "use_download_button": False,
     "use_fullscreen_button": False,
-    "footer_content_items": ["copyright.html"],
+    "footer_content_items": ["copyright.html", "book-downloads.html"],
     "search_bar_text": _("Search this book…"),  # lazy: translated when each page is written
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
     "article_footer_items": ["run-yourself.html"],
@@ -87,3 +88,27 @@ html_css_files = ["book.css"]
 book_site_url = os.environ.get("BOOK_SITE_URL", "")  # https://<owner>.github.io/<name>/
 book_repository = os.environ.get("BOOK_REPOSITORY", "")  # <owner>/<name>
 html_math_renderer = "mathml"  # book_build.mathml
+
+# --- PDF and ePub (`nox -s pdf`) ---------------------------------------------------------------
+# Each edition's title, author, language and file names: tools/book_build/books.py.
+latex_engine = "xelatex"  # Unicode and system fonts; polyglossia sets each edition's language
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "extraclassoptions": "openany,oneside",  # no blank page before each chapter
+    "fncychap": "",  # its chapter heads spell numbers in English ("ONE"); LaTeX's say "Capítulo 1"
+    # Latin Modern, whose math matches the text; DejaVu Sans Mono has every glyph code prints.
+    "fontpkg": r"""
+\setmainfont{Latin Modern Roman}
+\setsansfont{Latin Modern Sans}
+\setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
+""",
+    "sphinxpkgoptions": "[numfigreset=1]",  # figures numbered by chapter: "Figura 3.2"
+    "sphinxsetup": "verbatimforcewraps=true",  # a long code line wraps, even inside a word
+    "makeindex": "",  # no index: the glossary chapter lists the terms
+    "printindex": "",
+}
+latex_show_urls = "footnote"  # on paper, an external link shows where it goes
+latex_domain_indices = False
+imgmath_image_format = "svg"  # the ePub's equations (imgmath): sharp at any size
+epub_show_urls = "no"  # an e-reader follows the link itself

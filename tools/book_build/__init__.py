@@ -15,6 +15,8 @@ images         Sphinx extension: images with their size, lazy below the first
 policy         Sphinx extension: a strict Content-Security-Policy, every script a deferred file
 assets         font subsets and checksums for the files those extensions write
 landing        the site's landing page, which picks the reader's edition
-build, translate, bench   the commands (`python -m book_build.build`, ...), called by nox
+books          Sphinx extension: the PDF and ePub of each edition (titles, files, links)
+frames         Sphinx extension: an animation as a strip of frames on paper
+build, translate, bench, pdf   the commands (`python -m book_build.build`, ...), called by nox
 lighthouse     Lighthouse on every page of every edition, part of bench
 """

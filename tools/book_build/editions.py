@@ -43,11 +43,11 @@ def setup_edition(app: Sphinx, config: Config) -> None:
 
     os.environ["DESCENT_LANG"] = lang  # the kernel is a child process: it inherits this
     os.environ["DESCENT_LOCALE_DIR"] = str(project.LOCALES)
-    kernels.install_kernelspec(project.edition_dir(lang) / "jupyter")
+    kernelspec = kernels.install_kernelspec(project.edition_dir(lang) / "jupyter")
 
     catalog = project.catalog_dir(lang) / f"{project.PACKAGE}.po"
-    app.chapter_dependencies = {
-        chapter: dependencies.dependencies(chapter, project.PACKAGE_DIR, catalog)
+    app.chapter_dependencies = {  # the kernel's command line too: it sets the figure formats
+        chapter: [*dependencies.dependencies(chapter, project.PACKAGE_DIR, catalog), kernelspec]
         for chapter in project.chapters(Path(app.srcdir))
     }
     # One cache per edition, wherever the HTML goes (book, serve, and the extraction of

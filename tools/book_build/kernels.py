@@ -18,6 +18,9 @@ from pathlib import Path
 from jupyter_client.provisioning import LocalProvisioner
 
 PROVISIONER = "book-ipc-provisioner"  # the entry point in tools/pyproject.toml
+# Every figure is kept as PNG, which the HTML and the ePub show, and as PDF, which the PDF
+# includes as vector graphics; each builder picks its format from the same cached outputs.
+FIGURE_FORMATS = ("png", "pdf")
 
 
 class IPCProvisioner(LocalProvisioner):
@@ -35,17 +38,23 @@ class IPCProvisioner(LocalProvisioner):
             shutil.rmtree(getattr(self, "socket_dir", ""), ignore_errors=True)
 
 
-def install_kernelspec(jupyter_dir: Path, name: str = "python3") -> None:
-    """Write kernelspec ``name`` (this Python, over Unix sockets) and put it first on
-    ``JUPYTER_PATH``, where jupyter_client looks before the user's and the system's kernels."""
+def install_kernelspec(jupyter_dir: Path, name: str = "python3") -> Path:
+    """Write kernelspec ``name`` (this Python, over Unix sockets, figures in every format a
+    builder needs) and put it first on ``JUPYTER_PATH``, where jupyter_client looks before the
+    user's and the system's kernels. Return its file, rewritten only when it changes: the
+    chapters' outputs depend on it."""
+    formats = [f"--InlineBackend.figure_formats={form}" for form in FIGURE_FORMATS]
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", *formats],
         "display_name": "Python 3",
         "language": "python",
         "metadata": {"kernel_provisioner": {"provisioner_name": PROVISIONER}},
     }
     folder = jupyter_dir / "kernels" / name
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    path, text = folder / "kernel.json", json.dumps(spec, indent=1)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
     paths = [str(jupyter_dir), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return path

@@ -7,6 +7,7 @@ The package sits in ``tools/book_build`` of the repository (installed editable, 
 
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -16,6 +17,7 @@ BOOK = REPO / "book"
 LOCALES = REPO / "locales"
 BUILD = REPO / "_build"
 SITE = BUILD / "html"
+BOOKS = BUILD / "pdf"  # the PDF and ePub of each edition, built by `nox -s pdf`
 LANGUAGES_FILE = BOOK / "languages.toml"
 PACKAGE = "descent"  # the book's own package, which the chapters import and show
 PACKAGE_DIR = REPO / "code" / PACKAGE
@@ -37,6 +39,19 @@ def source_language() -> str:
 def edition_dir(lang: str) -> Path:
     """Where one edition is built: its HTML, doctrees and execution cache."""
     return BUILD / "editions" / lang
+
+
+def book_name(lang: str) -> str:
+    """The file name (no suffix) of an edition's PDF and ePub: its title in ASCII, hyphenated,
+    so that a reader's download folder tells the editions apart."""
+    letters = unicodedata.normalize("NFKD", languages()[lang]["title"])  # "é" is "e" + accent
+    plain = letters.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def book_files(lang: str) -> dict[str, Path]:
+    """An edition's PDF and ePub where `nox -s pdf` puts them: ``{"pdf": path, "epub": path}``."""
+    return {form: BOOKS / lang / f"{book_name(lang)}.{form}" for form in ("pdf", "epub")}
 
 
 def execution_cache(lang: str) -> Path:

@@ -1,0 +1,272 @@
+"""The PDF and the ePub of each edition, as `nox -s pdf` builds them, and the site's links to them.
+
+Slow (TeX runs); they need TeX Live, dvisvgm, epubcheck and poppler-utils, which `.ci/run`
+installs: a missing tool fails these tests, it does not skip them.
+"""
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from pypdf import PdfReader
+
+from book_build import frames, pdf, project
+
+REPO = project.REPO
+SITE = project.SITE
+LANGUAGES = list(project.languages())
+SOURCE, *TRANSLATIONS = LANGUAGES
+PAGES = sorted(p.stem for p in project.BOOK.glob("*.md") if p.stem != "index")
+# What LaTeX and Sphinx write in English on their own: none may show in another edition.
+ENGLISH_LABELS = ["Chapter", "Figure", "Contents", "Index", "Release", "continued on next page"]
+
+
+@pytest.fixture(scope="session")
+def books() -> dict[str, dict[str, Path]]:
+    """Both editions' PDF and ePub and the site that links to them, built as `nox -s pdf` does."""
+    result = subprocess.run(
+        [sys.executable, "-m", "book_build.pdf"], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-3000:]
+    return {lang: project.book_files(lang) for lang in LANGUAGES}
+
+
+def words(text: str) -> str:
+    """Text with its whitespace (line breaks of a PDF's lines) made single spaces."""
+    return " ".join(text.split())
+
+
+def pdf_text(path: Path) -> str:
+    return words(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                check=True).stdout)  # fmt: skip
+
+
+def article(page: Path) -> str:
+    match = re.search(r'<article class="bd-article">(.*?)</article>', page.read_text("utf-8"), re.S)
+    assert match, f"no article in {page}"
+    return match.group(1)
+
+
+def headings(lang: str, levels: str = "1-3") -> dict[str, list[str]]:
+    """The headings of each page of the HTML edition: ``{page: [text, ...]}``."""
+    found = {}
+    for page in PAGES:
+        body = article(SITE / lang / f"{page}.html")
+        found[page] = [
+            words(html.unescape(re.sub(r"<[^>]+>", "", text))).rstrip("#").strip()
+            for _level, text in re.findall(rf"<h([{levels}])[^>]*>(.*?)</h\1>", body, re.S)
+        ]
+    return found
+
+
+def html_figures(lang: str) -> int:
+    """Figures of the HTML edition: glued figures and animation players."""
+    return sum(article(SITE / lang / f"{page}.html").count("<figure") for page in PAGES)
+
+
+# --- The PDF ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_pdf_shows_every_chapter_title_of_its_edition(books, lang):
+    text = pdf_text(books[lang]["pdf"])
+    assert project.languages()[lang]["title"] in text
+    for page, titles in headings(lang, "1").items():
+        assert titles and titles[0] in text, f"{page}: {titles[:1]}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_a_translated_pdf_has_no_english_heading_or_label(books, lang):
+    text = pdf_text(books[lang]["pdf"])
+    english = {h for hs in headings(SOURCE).values() for h in hs}
+    translated = {h for hs in headings(lang).values() for h in hs}
+    assert english - translated, "the editions' headings should differ"
+    left = [h for h in english - translated if h in text]
+    assert not left, f"English headings in the {lang} PDF: {left}"
+    labels = [label for label in ENGLISH_LABELS if re.search(rf"\b{label}\b", text)]
+    assert not labels, f"English labels in the {lang} PDF: {labels}"
+
+
+def test_the_spanish_pdf_speaks_spanish(books):
+    text = pdf_text(books["es"]["pdf"])
+    for label in ("Capítulo", "Figura", "Índice"):
+        assert label in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_font_of_the_pdf_is_embedded(books, lang):
+    table = subprocess.run(
+        ["pdffonts", str(books[lang]["pdf"])], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    header, rows = table[0], table[2:]
+    emb = header.index("emb")
+    assert rows, "no font listed"
+    not_embedded = [row.split()[0] for row in rows if row[emb : emb + 3] != "yes"]
+    assert not not_embedded, not_embedded
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_figure_of_the_html_edition_is_placed_in_the_pdf(books, lang):
+    """Each figure (vector PDF, or the animation's strip) is one graphic placed on a page."""
+    reader = PdfReader(books[lang]["pdf"])
+    placed = set()
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources else None
+        for ref in (xobjects.get_object() if xobjects else {}).values():
+            placed.add(ref.idnum)
+    assert html_figures(lang) > 0
+    assert len(placed) == html_figures(lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_pdf_states_its_title_author_and_language(books, lang):
+    reader = PdfReader(books[lang]["pdf"])
+    assert reader.metadata.title == project.languages()[lang]["title"]
+    assert project.languages()[lang]["title"] in reader.metadata.author
+    assert reader.trailer["/Root"]["/Lang"] == lang
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_link_of_the_pdf_leads_somewhere(books, lang):
+    """Internal links reach a destination of the PDF; relative ones, a page of the site beside
+    the published PDF (with its anchor); external ones are well-formed web addresses."""
+    reader = PdfReader(books[lang]["pdf"])
+    destinations = set(reader.named_destinations)
+    kinds, broken = set(), []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is None:
+                continue
+            if action["/S"] == "/GoTo":
+                kinds.add("internal")
+                if str(action["/D"]) not in destinations:
+                    broken.append(str(action["/D"]))
+            elif action["/S"] == "/URI":
+                uri = str(action["/URI"])
+                parsed = urlparse(uri)
+                if parsed.scheme in ("http", "https"):
+                    kinds.add("external")
+                    if not parsed.netloc:
+                        broken.append(uri)
+                else:
+                    kinds.add("relative")
+                    target = SITE / lang / parsed.path
+                    if not target.is_file() or f'id="{parsed.fragment}"' not in target.read_text(
+                        encoding="utf-8"
+                    ):
+                        broken.append(uri)
+    assert {"internal", "external", "relative"} <= kinds
+    assert not broken, broken
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_latex_reports_no_missing_glyph_reference_or_overfull_line(books, lang):
+    """Every character has a glyph, every reference a target, and no line (code included) runs
+    into the margin by more than a hair."""
+    log = (project.edition_dir(lang) / "latex" / f"{project.book_name(lang)}.log").read_text(
+        encoding="utf-8", errors="replace"
+    )
+    assert "Missing character" not in log
+    assert not re.search(r"Reference .* undefined", log)
+    overfull = [float(p) for p in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide", log)]
+    assert max(overfull, default=0) < 3, f"{len(overfull)} overfull lines, up to {max(overfull)}pt"
+
+
+def test_a_clean_rebuild_gives_the_same_pdf(books):
+    """The LaTeX and the PDF built again from nothing (the chapters' executed outputs kept: the
+    site's reproducibility covers those) are the same bytes."""
+    lang = TRANSLATIONS[0] if TRANSLATIONS else SOURCE
+    before = {form: path.read_bytes() for form, path in books[lang].items()}
+    work = project.edition_dir(lang)
+    for folder in ("latex", "doctrees-latex", "epub", "doctrees-epub"):
+        shutil.rmtree(work / folder)
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": pdf.source_date()}
+    assert pdf.build_books(lang, env)
+    assert books[lang]["pdf"].read_bytes() == before["pdf"]
+
+
+# --- The ePub -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_epub_passes_epubcheck(books, lang):
+    result = subprocess.run(["epubcheck", str(books[lang]["epub"])], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def epub_pages(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as epub:
+        return {
+            name: epub.read(name).decode("utf-8")
+            for name in epub.namelist()
+            if name.endswith(".xhtml")
+        }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_epub_has_every_figure_and_the_edition_language(books, lang):
+    pages = epub_pages(books[lang]["epub"])
+    images = sum(
+        len(re.findall(r'<img [^>]*src="_images/(?!math/)', body)) for body in pages.values()
+    )
+    assert images == html_figures(lang)
+    with zipfile.ZipFile(books[lang]["epub"]) as epub:
+        assert f"<dc:language>{lang}</dc:language>" in epub.read("OEBPS/content.opf").decode()
+    text = words(" ".join(html.unescape(re.sub(r"<[^>]+>", " ", b)) for b in pages.values()))
+    for page, titles in headings(lang, "1").items():
+        assert titles[0] in text, page
+    if lang != SOURCE:
+        english = {h for hs in headings(SOURCE).values() for h in hs}
+        translated = {h for hs in headings(lang).values() for h in hs}
+        assert not [h for h in english - translated if h in text]
+
+
+# --- The site's links to them -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_html_page_links_to_its_edition_pdf_and_epub(books, lang):
+    pages = sorted((SITE / lang).rglob("*.html"))
+    assert len(pages) > len(PAGES)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for form, book in books[lang].items():
+            links = re.findall(rf'href="([^"]+\.{form})"', text)
+            assert links, f"{page.relative_to(SITE)} has no link to the {form}"
+            for link in links:
+                target = (page.parent / link).resolve()
+                assert target.read_bytes() == book.read_bytes(), f"{page} -> {link}"
+
+
+# --- Pure functions -----------------------------------------------------------------------
+
+
+def test_book_names_are_each_edition_title_in_plain_letters():
+    assert project.book_name("es") == "descenso-de-gradiente-paso-a-paso"
+    names = [project.book_name(lang) for lang in LANGUAGES]
+    assert len(set(names)) == len(names)
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) for name in names)
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(101, [0, 33, 67, 100]), (4, [0, 1, 2, 3]), (2, [0, 1]), (7, [0, 2, 4, 6])],
+)
+def test_the_strip_shows_the_first_and_last_frames_evenly_spaced(count, shown):
+    assert frames.frame_numbers(count) == shown
+
+
+def test_the_pdf_build_says_which_package_is_missing(monkeypatch, capsys):
+    monkeypatch.setattr(pdf.shutil, "which", lambda tool: None if tool == "latexmk" else tool)
+    assert pdf.main([]) == 2
+    assert "latexmk" in capsys.readouterr().err
