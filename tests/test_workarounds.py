@@ -4,6 +4,7 @@ then the workaround (named in the assertion's message) can go."""
 from pathlib import Path
 
 import sphinx_book_theme
+from sphinx.builders import _epub_base
 
 
 def test_the_book_theme_still_labels_its_print_contents_in_english():
@@ -12,3 +13,12 @@ def test_the_book_theme_still_labels_its_print_contents_in_english():
         "sphinx-book-theme no longer hard-codes this label: remove the docs_body block of "
         "book/_templates/layout.html"
     )
+
+
+def test_sphinx_still_titles_the_epub_contents_in_english():
+    assert _epub_base.GUIDE_TITLES["toc"] == "Table of Contents", (
+        "Sphinx's ePub builder changed how it titles its table of contents: remove "
+        "epub_contents_title from tools/book_build/books.py if the Spanish ePub's nav.xhtml "
+        "is in Spanish without it"
+    )
+    assert type(_epub_base.GUIDE_TITLES["toc"]) is str, "a lazy (translated) string now"
