@@ -112,3 +112,4 @@ latex_show_urls = "footnote"  # on paper, an external link shows where it goes
 latex_domain_indices = False
 imgmath_image_format = "svg"  # the ePub's equations (imgmath): sharp at any size
 epub_show_urls = "no"  # an e-reader follows the link itself
+epub_tocscope = "includehidden"  # the home page's list of chapters is hidden on the site

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import myst_nb.sphinx_ext
 import sphinx_book_theme
+from sphinx.builders import _epub_base
 
 
 def test_the_book_theme_still_labels_its_print_contents_in_english():
@@ -22,3 +23,12 @@ def test_myst_nb_still_copies_its_stylesheet_after_the_pages():
         "myst-nb no longer copies its stylesheet when the build finishes: remove the call of "
         "add_global_html_resources from tools/book_build/static_versions.py"
     )
+
+
+def test_sphinx_still_titles_the_epub_contents_in_english():
+    assert _epub_base.GUIDE_TITLES["toc"] == "Table of Contents", (
+        "Sphinx's ePub builder changed how it titles its table of contents: remove "
+        "epub_contents_title from tools/book_build/books.py if the Spanish ePub's nav.xhtml "
+        "is in Spanish without it"
+    )
+    assert type(_epub_base.GUIDE_TITLES["toc"]) is str, "a lazy (translated) string now"

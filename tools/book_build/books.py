@@ -22,6 +22,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.locale import _ as sphinx_translation
 from sphinx.locale import get_translation
 
 from book_build import project
@@ -34,7 +35,7 @@ def configure_edition(app: Sphinx, config: Config) -> None:
     """The LaTeX and ePub settings of the edition being built (``-D language=xx``)."""
     lang, title = config.language, config.project  # editions.py has set the edition's title
     name = project.book_name(lang)
-    author = _("The contributors to %(title)s") % {"title": title}
+    author = _("The authors of %(title)s") % {"title": title}
     config.latex_documents = [(config.root_doc, f"{name}.tex", title, author, "manual")]
     tag = lang.replace("_", "-")
     config.latex_elements = {
@@ -100,6 +101,16 @@ def epub_version(app: Sphinx) -> None:
         app.config.version = importlib.metadata.version(project.PACKAGE)
 
 
+def epub_contents_title(app: Sphinx) -> None:
+    """Workaround: Sphinx titles the ePub's table of contents with a fixed English "Table of
+    Contents" (``GUIDE_TITLES`` in sphinx/builders/_epub_base.py, marked "should be localized
+    according to epub_language"); give it Sphinx's own translation. tests/test_workarounds.py
+    fails once Sphinx translates it; then this can go."""
+    if app.builder.name == "epub":
+        title = str(sphinx_translation("Table of Contents"))
+        app.builder.guide_titles = {**app.builder.guide_titles, "toc": title}
+
+
 def epub_page_assets(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
     """An ePub page loads no script (e-readers run none) and only the epub theme's stylesheets
     and the code colours: the extensions' stylesheets are for the website (myst-nb's even uses
@@ -128,6 +139,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("book_downloads", {}, "html", types=[dict])
     app.connect("config-inited", configure_edition, priority=600)  # after editions.py (500)
     app.connect("builder-inited", epub_version, priority=400)  # before Sphinx checks it (500)
+    app.connect("builder-inited", epub_contents_title)
     app.connect("doctree-resolved", preface_then_chapters)
     app.connect("html-page-context", offer_downloads)
     app.connect("html-page-context", epub_page_assets)
