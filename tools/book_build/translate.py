@@ -171,7 +171,10 @@ def visible_words(text: str) -> str:
 
     def role_text(match: re.Match) -> str:
         name, body = match.groups()
-        return "" if name.startswith("glue") else re.sub(r"\s*<[^<>]+>$", "", body)
+        explicit = re.match(r"(.*?)\s*<[^<>]+>$", body, re.S)
+        if explicit:  # {doc}`the text <target>`: the reader sees the text
+            return explicit.group(1)
+        return body if name == "term" else ""  # a bare {doc}`target` shows the page's title
 
     return CODE.sub("", MATH.sub("", ROLE.sub(role_text, text)))
 
