@@ -215,7 +215,7 @@ def test_every_slope_state_is_one_dimensional_gradient_descent():
         assert close(state["move"][::2], w[step : step + 2], digits=3)
         # a step multiplies the distance to the bottom by 1 - lr·c, as the sentence says
         assert (w[1] - bottom) / (w[0] - bottom) == pytest.approx(1 - lr * curvature, abs=1e-6)
-        assert f"1 − ηc = {explorer_html.number(1 - lr * curvature)}" in state["summary"]
+        assert f"1 − η·c = {explorer_html.number(1 - lr * curvature)}" in state["summary"]
 
 
 def test_every_batch_state_is_minibatch_sgd():

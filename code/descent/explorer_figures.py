@@ -236,7 +236,7 @@ def slope_summary(step: int, w: float, slope: float, move: float, factor: float)
         "Step {step}: w = {w}, where the loss slopes by L′(w) = {slope}; the next step "
         "moves w by −η·L′(w) = {move}."
     )
-    second = _("Each step multiplies the distance to the bottom by 1 − ηc = {factor}.")
+    second = _("Each step multiplies the distance to the bottom by 1 − η·c = {factor}.")
     return " ".join(
         [
             first.format(step=step, w=number(w), slope=number(slope), move=number(move)),
