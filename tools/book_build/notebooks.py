@@ -29,6 +29,8 @@ from myst_nb.core.read import read_myst_markdown_notebook
 from sphinx import addnodes
 from sphinx.locale import admonitionlabels
 
+from book_build import questions
+
 GLUE_STAND_IN = "descent.glue"
 # The first line of a directive that pastes a glued output: {glue}, {glue:any}, {glue:figure}
 GLUE_DIRECTIVE = re.compile(r"^\s*(?:`{3,}|:{3,})\{glue(?::any|:figure)?\}\s+(\S+)")
@@ -158,6 +160,8 @@ class MarkdownWriter:
             return self.list(node)
         if isinstance(node, nodes.definition_list):
             return self.definitions(node)
+        if isinstance(node, questions.question):
+            return self.question(node)
         if isinstance(node, nodes.Admonition | nodes.topic | nodes.sidebar):
             return self.admonition(node)
         if isinstance(node, nodes.block_quote):
@@ -233,6 +237,26 @@ class MarkdownWriter:
             summary = re.sub(r"\\(.)", r"\1", title).replace("<", "&lt;")
             return f"<details>\n<summary>{summary}</summary>\n\n{self.body(content)}\n\n</details>"
         return self.quoted_body(content, heading=f"**{title}**" if title else "")
+
+    def question(self, node: nodes.Element) -> str:
+        """A self-check question: its prompt and options, the answers folded below them."""
+        parts = []
+        for child in node.children:
+            if isinstance(child, questions.question_prompt):
+                parts.append(f"**{self.inline(child)}**")
+            elif isinstance(child, questions.question_option):
+                letter = questions.LETTERS[child["index"] - 1]
+                parts.append(f"- {letter}. {self.inline(child)}")
+        answers = []
+        for part in node.findall(questions.question_explanation):
+            answers += [f"**{escape(part['key'])}**", self.body(part)]
+        for part in node.findall(questions.question_reveal):
+            answers.append(self.body(part))  # a figure in it is pasted after the question
+        summary = escape(str(questions._("Answers and explanations")))
+        answers_text = "\n\n".join(a for a in answers if a.strip())
+        return "\n".join(parts) + (
+            f"\n\n<details>\n<summary>{summary}</summary>\n\n{answers_text}\n\n</details>"
+        )
 
     def quoted_body(self, node: nodes.Element, heading: str = "") -> str:
         self.quoted += 1
