@@ -1,15 +1,30 @@
-"""Sphinx extension: every image of a page with its width and height, lazy below the first.
+"""Sphinx extension: every image of a page light, sized, and lazy below the first.
 
-With its size in the markup, the browser keeps an image's place before the file arrives, so the
-text does not jump (layout shift). The first image of a page may be on the first screen and is
-loaded at once; the others load as the reader scrolls near them.
+- A PNG (every figure a chapter draws) is published as lossless WebP: the same pixels in about
+  half the bytes (all browsers of the last years show WebP).
+- With its size in the markup, the browser keeps an image's place before the file arrives, so
+  the text does not jump (layout shift).
+- The first image of a page may be on the first screen and is loaded at once; the others load
+  as the reader scrolls near them.
 """
 
 from pathlib import Path
 
 import imagesize
 from docutils import nodes
+from PIL import Image
 from sphinx.application import Sphinx
+from sphinx.util.osutil import relative_uri
+
+
+def webp_copy(png: Path, folder: Path) -> Path:
+    """``png`` as lossless WebP in ``folder`` (made again only when the PNG is newer)."""
+    target = folder / f"{png.stem}.webp"
+    if not target.exists() or target.stat().st_mtime_ns < png.stat().st_mtime_ns:
+        folder.mkdir(parents=True, exist_ok=True)
+        with Image.open(png) as image:
+            image.save(target, "WEBP", lossless=True, exact=True)
+    return target
 
 
 def size_and_load_lazily(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -24,6 +39,9 @@ def size_and_load_lazily(app: Sphinx, doctree: nodes.document, docname: str) -> 
                 image["width"], image["height"] = str(width), str(height)
         if index > 0:
             image.setdefault("loading", "lazy")
+        if path.suffix.lower() == ".png" and path.is_file():
+            webp = webp_copy(path, Path(app.outdir) / "_images")
+            image["uri"] = relative_uri(app.builder.get_target_uri(docname), f"_images/{webp.name}")
 
 
 def setup(app: Sphinx) -> dict:

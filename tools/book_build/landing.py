@@ -9,6 +9,7 @@ import html
 import json
 from pathlib import Path
 
+from book_build.assets import checksum
 from book_build.policy import META as POLICY_META
 
 SCRIPT_FILE = "landing.js"  # beside the page: the Content-Security-Policy forbids inline scripts
@@ -30,6 +31,9 @@ GO_JS = """var script = document.currentScript;
 location.replace(chooseEdition(JSON.parse(script.dataset.editions),
   navigator.languages || [navigator.language || ""]) + "/index.html");
 """
+
+
+SCRIPT = CHOOSE_EDITION_JS + "\n" + GO_JS
 
 
 def bcp47(code: str) -> str:
@@ -57,7 +61,8 @@ def landing_page(editions: dict[str, dict[str, str]]) -> str:
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{titles}</title>
   <link rel="icon" href="{codes[0]}/_static/favicon.svg" type="image/svg+xml">
-  <script src="{SCRIPT_FILE}" data-editions="{html.escape(json.dumps(codes))}"></script>
+  <script src="{SCRIPT_FILE}?v={checksum(SCRIPT.encode())}"
+    data-editions="{html.escape(json.dumps(codes))}"></script>
 </head>
 <body>
   <main>
@@ -80,5 +85,5 @@ def write_landing_page(site: Path, editions: dict[str, dict[str, str]]) -> Path 
         script.unlink(missing_ok=True)
         return None
     page.write_text(landing_page(published), encoding="utf-8")
-    script.write_text(CHOOSE_EDITION_JS + "\n" + GO_JS, encoding="utf-8")
+    script.write_text(SCRIPT, encoding="utf-8")
     return page

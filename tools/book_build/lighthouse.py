@@ -14,6 +14,7 @@ import gzip
 import json
 import mimetypes
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -39,7 +40,8 @@ TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+
 
 class GzipHandler(SimpleHTTPRequestHandler):
     """A plain static host: text compressed with gzip (the precompressed ``.gz`` copy when the
-    build wrote one, as nginx's gzip_static does), everything else as it is."""
+    build wrote one, as nginx's gzip_static does), everything else as it is, in parts when asked
+    (Range), which a video needs to seek."""
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
@@ -47,6 +49,9 @@ class GzipHandler(SimpleHTTPRequestHandler):
             path = path / "index.html"
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        if path.is_file() and wanted and not kind.startswith(TEXT_TYPES):
+            return self.send_range(path, kind, wanted)
         if not (path.is_file() and accepts_gzip and kind.startswith(TEXT_TYPES)):
             return super().send_head()
         precompressed = path.with_name(path.name + ".gz")
@@ -59,6 +64,20 @@ class GzipHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return _Body(body)
+
+    def send_range(self, path: Path, kind: str, wanted: re.Match):
+        """Part of a file, as static hosts serve videos: a browser seeks in a video this way."""
+        data = path.read_bytes()
+        start = int(wanted[1])
+        end = min(int(wanted[2]) if wanted[2] else len(data) - 1, len(data) - 1)
+        body = data[start : end + 1]
+        self.send_response(206)
+        self.send_header("Content-Type", kind)
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return _Body(body)
 

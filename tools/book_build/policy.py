@@ -112,6 +112,12 @@ def apply_policy(app: Sphinx, pagename: str, templatename, context: dict, doctre
     def write(relative: str, text: str) -> None:
         write_if_changed(outdir / relative, text.encode())
 
+    def versioned(filename: str) -> str:
+        """The URL of an output file with its checksum, for links written in templates."""
+        url = context["pathto"](filename, resource=True)
+        return f"{url}?v={checksum((outdir / filename).read_bytes())}"
+
+    context["versioned"] = versioned
     scripts = sorted(context.get("script_files", []), key=lambda js: js.priority)
     context["script_files"] = inline_scripts_as_files(scripts, write)
     context["metatags"] = META + "\n" + context.get("metatags", "")
