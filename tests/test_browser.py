@@ -13,7 +13,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
 from book_build import project
 from book_build.lighthouse import GzipHandler
@@ -88,6 +88,14 @@ def transferred_bytes(request) -> int:
 def visit(page: Page, url: str) -> Page:
     page.goto(url, wait_until="networkidle")
     return page
+
+
+def reached(locator: Locator) -> Locator:
+    """``locator`` once the reader has scrolled to it: sections far from the screen are not laid
+    out (content-visibility), and their text is not rendered text until the next frame."""
+    locator.scroll_into_view_if_needed()
+    locator.evaluate("e => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return locator
 
 
 PHONE = {"width": 375, "height": 740}
@@ -287,7 +295,7 @@ def test_each_question_marks_a_right_and_a_wrong_answer_by_keyboard(
     forms = page.locator("form.question")
     assert 3 <= forms.count() <= 4, f"{name} has {forms.count()} questions"
     for i in range(forms.count()):
-        form = forms.nth(i)
+        form = reached(forms.nth(i))
         data = form.evaluate("f => Object.assign({}, f.dataset)")
         assert form.locator("fieldset > legend").inner_text().strip()
         feedback = form.locator(".question-feedback")
@@ -312,7 +320,7 @@ def test_each_question_marks_a_right_and_a_wrong_answer_by_keyboard(
         assert explanation.is_visible() and explanation.text_content().strip()
         if form.locator(".question-reveal").count():  # predict the plot: the figure shows
             assert feedback.locator("img").first.is_visible()
-    english = page.locator("form.question button").first.inner_text()
+    english = reached(page.locator("form.question button").first).inner_text()
     assert (english == "Check") == (lang == "en"), english
     foreign = [url for url in page.requested if not url.startswith(("data:", strict_url))]
     assert not foreign, f"requests to other hosts: {foreign}"

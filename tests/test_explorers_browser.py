@@ -26,7 +26,7 @@ from descent.fit import (
     steps_to_reach,
 )
 from descent.minibatch import fit_minibatch_sgd
-from test_browser import LANGUAGES, PHONE, base_url, browser, visit, watched  # noqa: F401
+from test_browser import LANGUAGES, PHONE, base_url, browser, reached, visit, watched  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +36,8 @@ ON_PAGES = [  # (page, explorer) of the book's own pages
     ("gradient-descent", "slope"),
     ("gradient-descent", "learning-rate"),
     ("stochastic-gradient-descent", "batch-size"),
+    ("feature-scaling", "scaling"),
+    ("momentum-and-adam", "momentum"),
 ]
 PAGE_BUDGET, SCRIPT_BUDGET = 150_000, 20_000  # bytes
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'"
@@ -146,7 +148,7 @@ def test_each_slider_moved_by_keyboard_redraws_and_speaks(
     explorer_name,
 ):
     visit(phone, f"{base_url}/{lang}/{name}.html")
-    root = explorer(phone, explorer_name)
+    root = reached(explorer(phone, explorer_name))
     root.locator(".explorer-sliders input").first.wait_for()
     assert root.locator(".explorer-summary").get_attribute("aria-live") == "polite"
     for label in root.locator(".explorer-sliders label").all():
@@ -218,7 +220,7 @@ def test_without_javascript_the_default_figure_and_its_caption_show(browser, bas
     figure = page.locator("#fig-explorer-lr")
     assert figure.locator("figcaption").is_visible()
     assert not figure.locator(".explorer-sliders").is_visible()  # nothing to move without JS
-    summary = figure.locator(".explorer-summary").inner_text()
+    summary = figure.locator(".explorer-summary").text_content()  # no script: no frame to await
     assert summary.startswith("η = 0.10:")  # the default state, said in words
     for svg in figure.locator("svg[role=img]").all():
         assert svg.bounding_box()["width"] > 250 and svg.get_attribute("aria-label")

@@ -1,5 +1,5 @@
 """What the build writes so that pages are light and obey their Content-Security-Policy: MathML
-equations, font subsets, scripts as files, the player's files, compressed copies."""
+equations, font subsets, scripts as files, the player's files, compressed copies, light figures."""
 
 import base64
 import gzip
@@ -11,7 +11,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from sphinx.builders.html._assets import _JavaScript
 
-from book_build import assets, icons, mathml, player, policy
+from book_build import assets, icons, images, mathml, player, policy
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
@@ -197,3 +197,56 @@ def test_compressed_copies_are_the_same_on_every_run(tmp_path):
     for suffix in (".gz", ".br"):
         one, two = (tmp_path / f / f"a.css{suffix}" for f in ("one", "two"))
         assert one.read_bytes() == two.read_bytes()
+
+
+def test_a_figure_is_published_as_a_light_webp_that_looks_the_same(tmp_path):
+    """A figure drawn as the chapters draw theirs: the WebP has the PNG's size and, pixel by
+    pixel, its colours (within what a 256-colour palette moves), in under half its bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    figure, axes = plt.subplots(1, 3, figsize=(10, 3.5))
+    grid = np.linspace(-3, 3, 200)
+    for k, ax in enumerate(axes):
+        ax.contour(grid, grid, np.add.outer(grid**2, (k + 1) * grid**2), levels=12)
+        ax.plot(np.cos(grid) * 2, np.sin(3 * grid), "o-", markersize=2, color=f"C{k}")
+        ax.set_title(f"panel {k}")
+    png = tmp_path / "figure.png"
+    figure.savefig(png, dpi=100)
+    plt.close(figure)
+
+    webp = images.webp_copy(png, tmp_path / "_images")
+    assert webp.suffix == ".webp" and webp.stat().st_size < png.stat().st_size / 2
+    with Image.open(png) as before, Image.open(webp) as after:
+        assert after.format == "WEBP" and after.size == before.size
+        a = np.asarray(before.convert("RGB"), dtype=float)
+        b = np.asarray(after.convert("RGB"), dtype=float)
+    assert np.abs(a - b).mean() < 1.0 and np.percentile(np.abs(a - b), 99.9) < 40
+
+
+def test_an_explorer_on_paper_is_a_still_of_its_first_state():
+    """Every panel side by side, the sentence of the first state and the key under them, drawn
+    by librsvg in the page's light colours (no ``var()`` left for it to miss)."""
+    from PIL import Image
+
+    from book_build import stills
+    from descent.data import make_line_data
+    from descent.explorer_figures import learning_rate_explorer
+
+    explorer = learning_rate_explorer(*make_line_data())
+    markup = explorer._repr_html_()
+    assert stills.is_explorer(markup)
+    document, alt = stills.still_svg(markup)
+    first = explorer.states[explorer.default_index()]
+    assert "var(" not in document and first["summary"] in document
+    assert all(text in document for _css, text in explorer.legend)
+    assert alt == " ".join(svg.label for svg in explorer.svgs)
+    panels = sum(int(w) for w, *_ in stills.PANEL.findall(markup))
+    with Image.open(io.BytesIO(stills.still_png(document))) as still:
+        assert still.width >= panels * stills.SCALE
+        colours = {c for _n, c in still.convert("RGB").getcolors(1 << 20)}
+    assert (10, 125, 145) in colours  # the path, in the theme's primary colour

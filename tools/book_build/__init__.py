@@ -16,7 +16,8 @@ policy         Sphinx extension: a strict Content-Security-Policy, every script 
 assets         font subsets and checksums for the files those extensions write
 landing        the site's landing page, which picks the reader's edition
 books          Sphinx extension: the PDF and ePub of each edition (titles, files, links)
-frames         Sphinx extension: an animation as a strip of frames on paper
+frames         Sphinx extension: an animation as a strip of frames on paper, an explorer as a still
+stills         an explorer's first state as one picture (librsvg)
 build, translate, bench, pdf   the commands (`python -m book_build.build`, ...), called by nox
 lighthouse     Lighthouse on every page of every edition, part of bench
 """

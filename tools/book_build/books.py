@@ -25,7 +25,7 @@ from sphinx.config import Config
 from sphinx.locale import _ as sphinx_translation
 from sphinx.locale import get_translation
 
-from book_build import project
+from book_build import icons, mathml, project
 
 _ = get_translation("book_build")  # the catalog that book_build.editions registers
 EPUB_MATH = "imgmath"
@@ -50,6 +50,9 @@ def configure_edition(app: Sphinx, config: Config) -> None:
     config.epub_identifier = f"{project.book_name(project.source_language())}-{tag}"
     config.epub_uid = config.epub_identifier  # the NCX table of contents repeats it
     config.epub_scheme = ""
+    # The website's fonts (MathML equations, the theme's icons): the ePub draws neither.
+    website_fonts = [f"_static/{mathml.FONT_FILE}", f"_static/{icons.FONT_FILE}"]
+    config.epub_exclude_files = [*config.epub_exclude_files, *website_fonts]
 
     # The HTML keeps the renderer it had; imgmath, loaded for the ePub, must not take over.
     if config.html_math_renderer is None:

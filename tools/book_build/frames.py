@@ -1,4 +1,5 @@
-"""The animation player on paper and on an e-reader: a strip of a few of its frames.
+"""The animation player on paper and on an e-reader: a strip of a few of its frames; an
+explorer there: a still of its first state (``book_build.stills``).
 
 A chapter shows an animation as the HTML player of ``descent.animation`` (a ``text/html``
 output that holds the video as a ``data:`` URI). A PDF cannot play it, and an ePub reader
@@ -26,6 +27,8 @@ from matplotlib.figure import Figure
 from myst_nb._compat import get_env_app
 from sphinx.locale import get_translation
 from sphinx.util import logging
+
+from book_build import stills
 
 _ = get_translation("book_build")
 logger = logging.getLogger(__name__)
@@ -91,6 +94,8 @@ class PlayerAsFrames:
         if data.mime_type != "text/html" or builder not in STRIP_FORMAT or inline:
             return None
         markup = data.string
+        if stills.is_explorer(markup):
+            return still_figure(renderer, markup)
         player, video = PLAYER.search(markup), VIDEO.search(markup)
         if not (player and video):
             logger.warning(
@@ -100,6 +105,14 @@ class PlayerAsFrames:
             )
             return None
         return strip_figure(renderer, env.docname, markup, player, video, builder)
+
+
+def still_figure(renderer, markup: str) -> list[nodes.Element]:
+    """An explorer's first state as one picture (the figure's caption stays the page's)."""
+    document, alt = stills.still_svg(markup)
+    png = stills.still_png(document)
+    uri = renderer.write_file([hashlib.sha256(png).hexdigest() + ".png"], png, exists_ok=True)
+    return [nodes.image(uri=uri, alt=alt, width="100%")]
 
 
 def strip_figure(renderer, docname, markup, player, video, builder) -> list[nodes.Element]:

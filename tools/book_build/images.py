@@ -1,7 +1,8 @@
 """Sphinx extension: every image of a page light, sized, and lazy below the first.
 
-- A PNG (every figure a chapter draws) is published as lossless WebP: the same pixels in about
-  half the bytes (all browsers of the last years show WebP).
+- A PNG (every figure a chapter draws) is published as WebP with a palette of 256 colours, as
+  pngquant does: a line drawing's few colours and their antialiased edges look the same, in about
+  a quarter of the PNG's bytes (all browsers of the last years show WebP).
 - With its size in the markup, the browser keeps an image's place before the file arrives, so
   the text does not jump (layout shift).
 - The first image of a page may be on the first screen and is loaded at once; the others load
@@ -18,12 +19,16 @@ from sphinx.util.osutil import relative_uri
 
 
 def webp_copy(png: Path, folder: Path) -> Path:
-    """``png`` as lossless WebP in ``folder`` (made again only when the PNG is newer)."""
+    """``png`` in 256 colours as lossless WebP in ``folder`` (made again when the PNG is newer)."""
     target = folder / f"{png.stem}.webp"
     if not target.exists() or target.stat().st_mtime_ns < png.stat().st_mtime_ns:
         folder.mkdir(parents=True, exist_ok=True)
         with Image.open(png) as image:
-            image.save(target, "WEBP", lossless=True, exact=True)
+            opaque = image.mode != "RGBA" or image.getextrema()[3][0] == 255
+            image = image.convert("RGB" if opaque else "RGBA")
+            method = Image.Quantize.MEDIANCUT if opaque else Image.Quantize.FASTOCTREE
+            palette = image.quantize(256, method=method, dither=Image.Dither.NONE)
+            palette.save(target, "WEBP", lossless=True, exact=True)
     return target
 
 
