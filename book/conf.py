@@ -102,7 +102,14 @@ latex_elements = {
 \setmainfont{Latin Modern Roman}
 \setsansfont{Latin Modern Sans}
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
-""",
+\usepackage{newunicodechar}  % signs of the prose that Latin Modern's text font lacks: its math has them
+\newunicodechar{≥}{\ensuremath{\geq}}
+\newunicodechar{≤}{\ensuremath{\leq}}
+\newunicodechar{⁻}{\ensuremath{^{-}}}
+""" + "".join(  # the powers of ten of glued numbers, 10⁻⁶ (descent.numbers)
+    rf"\newunicodechar{{{sup}}}{{\ensuremath{{^{{{digit}}}}}}}" + "\n"
+    for digit, sup in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")
+),
     "sphinxpkgoptions": "[numfigreset=1]",  # figures numbered by chapter: "Figura 3.2"
     "sphinxsetup": "verbatimforcewraps=true",  # a long code line wraps, even inside a word
     "makeindex": "",  # no index: the glossary chapter lists the terms
