@@ -106,10 +106,11 @@ latex_elements = {
 \newunicodechar{≥}{\ensuremath{\geq}}
 \newunicodechar{≤}{\ensuremath{\leq}}
 \newunicodechar{⁻}{\ensuremath{^{-}}}
-""" + "".join(  # the powers of ten of glued numbers, 10⁻⁶ (descent.numbers)
-    rf"\newunicodechar{{{sup}}}{{\ensuremath{{^{{{digit}}}}}}}" + "\n"
-    for digit, sup in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")
-),
+"""
+    + "".join(  # the powers of ten of glued numbers, 10⁻⁶ (descent.numbers)
+        rf"\newunicodechar{{{sup}}}{{\ensuremath{{^{{{digit}}}}}}}" + "\n"
+        for digit, sup in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")
+    ),
     "sphinxpkgoptions": "[numfigreset=1]",  # figures numbered by chapter: "Figura 3.2"
     "sphinxsetup": "verbatimforcewraps=true",  # a long code line wraps, even inside a word
     "makeindex": "",  # no index: the glossary chapter lists the terms
