@@ -103,7 +103,8 @@ latex_elements = {
 \setmainfont{Latin Modern Roman}
 \setsansfont{Latin Modern Sans}
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
-\usepackage{newunicodechar}  % signs of the prose that Latin Modern's text font lacks: its math has them
+% Signs of the prose that Latin Modern's text font lacks, from its math font.
+\usepackage{newunicodechar}
 \newunicodechar{≥}{\ensuremath{\geq}}
 \newunicodechar{≤}{\ensuremath{\leq}}
 \newunicodechar{⁻}{\ensuremath{^{-}}}
