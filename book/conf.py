@@ -22,6 +22,7 @@ extensions = [
     "book_build.static_versions",  # ?v= checksums the same after clean and incremental builds
     "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch
     "book_build.glue",  # glue roles inside translated paragraphs
+    "book_build.listings",  # the package's listings with translated comments and docstrings
     "book_build.downloads",  # each chapter as a notebook to run, the package as a wheel
     "book_build.explorers",  # sliders over figures computed by the package, where a page has one
     "book_build.questions",  # "Check yourself": questions the page marks by itself
@@ -102,7 +103,16 @@ latex_elements = {
 \setmainfont{Latin Modern Roman}
 \setsansfont{Latin Modern Sans}
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
-""",
+% Signs of the prose that Latin Modern's text font lacks, from its math font.
+\usepackage{newunicodechar}
+\newunicodechar{≥}{\ensuremath{\geq}}
+\newunicodechar{≤}{\ensuremath{\leq}}
+\newunicodechar{⁻}{\ensuremath{^{-}}}
+"""
+    + "".join(  # the powers of ten of glued numbers, 10⁻⁶ (descent.numbers)
+        rf"\newunicodechar{{{sup}}}{{\ensuremath{{^{{{digit}}}}}}}" + "\n"
+        for digit, sup in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")
+    ),
     "sphinxpkgoptions": "[numfigreset=1]",  # figures numbered by chapter: "Figura 3.2"
     "sphinxsetup": "verbatimforcewraps=true",  # a long code line wraps, even inside a word
     "makeindex": "",  # no index: the glossary chapter lists the terms

@@ -136,3 +136,20 @@ def test_no_fixed_english_label_in_a_spanish_page(site: Path, page):
     html = (site / "es" / f"{page}.html").read_text(encoding="utf-8")
     assert 'aria-label="Page"' not in html
     assert 'aria-label="Contenido de esta página"' in html or "jb-print-toc" not in html
+
+
+PASTED = re.compile(r'<span class="pasted-text">([^<]*)</span>')
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_glued_numbers_are_written_the_edition_s_way(site: Path, lang):
+    """The learning-rate table glues floats with ".3f": "0.100" and "−0.800" in English, "0,100"
+    and "−0,800" in Spanish; and no pasted number anywhere keeps Python's way of the other."""
+    table = PASTED.findall((site / lang / "learning-rate.html").read_text(encoding="utf-8"))
+    decimal = {"en": ".", "es": ","}[lang]
+    assert f"0{decimal}100" in table and f"\u22120{decimal}800" in table
+    for page in NOTEBOOKS:
+        for text in PASTED.findall((site / lang / f"{page}.html").read_text(encoding="utf-8")):
+            assert not re.fullmatch(r"-\d.*", text), f"{page}: {text!r} has a hyphen for a minus"
+            if lang == "es":
+                assert not re.fullmatch(r"\d+\.\d+", text), f"{page}: {text!r} has a decimal point"

@@ -9,7 +9,7 @@ from functools import partial
 import pytest
 import torch
 
-from descent import explorer_html
+from descent import explorer_html, numbers
 from descent.conditioning import (
     best_learning_rate,
     condition_number,
@@ -215,7 +215,7 @@ def test_every_slope_state_is_one_dimensional_gradient_descent():
         assert close(state["move"][::2], w[step : step + 2], digits=3)
         # a step multiplies the distance to the bottom by 1 - lr·c, as the sentence says
         assert (w[1] - bottom) / (w[0] - bottom) == pytest.approx(1 - lr * curvature, abs=1e-6)
-        assert f"1 − η·c = {explorer_html.number(1 - lr * curvature)}" in state["summary"]
+        assert f"1 − η·c = {numbers.number(1 - lr * curvature)}" in state["summary"]
 
 
 def test_every_batch_state_is_minibatch_sgd():
@@ -292,21 +292,3 @@ def test_a_diverging_line_is_cut_where_it_leaves_keeping_its_direction():
     (x0, y0), (x1, y1) = (map(float, p.split(",")) for p in points.split())
     assert max(abs(x1), abs(y1)) == pytest.approx(explorer_html.FAR, rel=1e-3)
     assert (y1 - y0) / (x1 - x0) == pytest.approx(-0.1 * panel.box[3] / panel.box[2], rel=1e-3)
-
-
-@pytest.mark.parametrize(
-    ("lang", "expected"),
-    [
-        ("en", ["0.50", "1,234", "12,345", "4.4 × 10⁷"]),
-        ("es", ["0,50", "1234", "12.345", "4,4 × 10⁷"]),
-    ],
-)
-def test_numbers_are_written_as_the_edition_writes_them(monkeypatch, lang, expected):
-    monkeypatch.setattr(explorer_html, "language", lambda: lang)
-    written = [
-        explorer_html.number(0.5),
-        explorer_html.count(1234),
-        explorer_html.count(12345),
-        explorer_html.scientific(4.4e7),
-    ]
-    assert written == expected

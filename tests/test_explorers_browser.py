@@ -76,9 +76,15 @@ def state_index(root: Locator) -> int:
 def numbers(text: str, lang: str) -> list[float]:
     """The numbers of a sentence, read as the edition writes them."""
     group, decimal = (".", ",") if lang == "es" else (",", ".")
-    found = re.findall(r"-?\d[\d" + re.escape(group + decimal) + r"]*", text)
+    found = re.findall(r"[-\u2212]?\d[\d" + re.escape(group + decimal) + r"]*", text)
     return [
-        float(n.rstrip(group + decimal).replace(group, "").replace(decimal, ".")) for n in found
+        float(
+            n.rstrip(group + decimal)
+            .replace(group, "")
+            .replace(decimal, ".")
+            .replace("\u2212", "-")
+        )
+        for n in found
     ]
 
 

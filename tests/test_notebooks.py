@@ -33,6 +33,7 @@ from matplotlib.image import imread
 
 from book_build import project
 from conftest import REPO
+from descent.numbers import localized
 
 pytestmark = pytest.mark.build
 LANGUAGES = list(project.languages())
@@ -150,13 +151,12 @@ SAME_FIGURE_RMS = 0.005
 PRINTED = re.compile(r"\{glue(?::text|:any|:)?\}`([\w-]+)(?::([^`]*))?`")
 
 
-def printed(text_plain: str, spec: str) -> str:
-    """A glued value as the page prints it: myst-nb formats the value with ``spec``, and shows a
-    string without its quotes."""
+def printed(text_plain: str, spec: str, lang: str | None = None) -> str:
+    """A glued value as myst-nb prints it: formatted with ``spec``, a string without its quotes;
+    and with ``lang``, as the page of that edition writes it (the numbers the edition's way)."""
     value = ast.literal_eval(text_plain)
-    if spec:
-        return format(value, spec)
-    return value if isinstance(value, str) else text_plain
+    text = format(value, spec) if spec else value if isinstance(value, str) else text_plain
+    return localized(text, lang) if lang else text
 
 
 def assert_shows_what_the_page_shows(notebook, glued: dict, source: str) -> None:
@@ -267,7 +267,7 @@ def test_the_notebook_holds_the_chapter_and_not_the_build(site, lang, chapter):
         assert re.search(rf"```python\n(def|class) {name}\b", markdown), name
     glued = glue_of(REPO, lang, chapter)
     for name, spec in PRINTED.findall(source):
-        assert printed(glued[name]["text/plain"], spec) in markdown, name
+        assert printed(glued[name]["text/plain"], spec, lang) in markdown, name
     for name in re.findall(r"^(?:`{3,}|:{3,})\{glue:figure\} (\S+)$", source, re.M):
         assert f'paste("{name}")' in code, name
     assert not re.search(r"\{(glue|term|doc|ref)[:}]", markdown)

@@ -12,14 +12,12 @@ from descent.explorer_html import (
     Slider,
     Svg,
     axes_data,
-    count,
     fit_square,
-    number,
-    significant,
 )
 from descent.explorers import bowl_ellipses, momentum_runs, scaling_runs
 from descent.fit import least_squares
 from descent.i18n import _
+from descent.numbers import count, number, significant
 
 TOLERANCE = 1e-6  # "close enough": the loss this near its minimum, as both chapters count steps
 

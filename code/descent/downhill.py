@@ -7,6 +7,7 @@ import torch
 from matplotlib.figure import Figure
 
 from descent.i18n import _
+from descent.numbers import formatted
 from descent.plots import DATA_COLOR, MODEL_COLOR, OPTIMUM_COLOR
 
 
@@ -93,7 +94,8 @@ def plot_step_sizes(
         slopes = torch.linspace(path[0] - reach, path[0] + reach, 200)
         ax.plot(slopes, loss_along_slope(x, y, slopes, intercept), color=MODEL_COLOR)
         ax.plot(path, loss_along_slope(x, y, path, intercept), ".-", color=OPTIMUM_COLOR)
-        ax.set(title=f"η = {lr:.2f},  1 − ηc = {1 - lr * curvature:.2f}")
+        factor = formatted(1 - lr * curvature, ".2f")
+        ax.set(title=f"η = {formatted(lr, '.2f')},  1 − ηc = {factor}")
     for ax in axes[1]:
         ax.set_xlabel(_("slope a[0]"))
     for ax in axes[:, 0]:
@@ -108,8 +110,9 @@ def plot_two_valleys(paths: Sequence[Sequence[float]]) -> Figure:
     ax.plot(ws, two_valleys(ws), color=MODEL_COLOR)
     for path, color in zip(paths, (OPTIMUM_COLOR, DATA_COLOR), strict=False):
         path = torch.tensor(path)
+        start = formatted(path[0].item(), "g")
         ax.plot(path, two_valleys(path), ".-", color=color,
-                label=_("start at w = {start}").format(start=f"{path[0].item():g}"))  # fmt: skip
+                label=_("start at w = {start}").format(start=start))  # fmt: skip
     ax.set(title=_("Two valleys: where the walk ends depends on the start"),
            xlabel=_("parameter w"), ylabel=_("loss"))  # fmt: skip
     ax.legend()

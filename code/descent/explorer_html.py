@@ -13,13 +13,9 @@ import html
 import math
 from dataclasses import dataclass, field
 
-from babel.numbers import format_decimal
-
-from descent.i18n import language
+from descent.numbers import count, number, power_of_ten
 
 SIGNIFICANT = 4  # digits kept of every number in the page's data
-# CLDR's minimumGroupingDigits, which Babel does not apply: Spanish writes 1234 but 12.345.
-MIN_GROUPING_DIGITS = {"es": 2}
 FAR = 1e4  # SVG units: a line is cut where it leaves this far, so a diverging path stays drawable
 WIDTH, HEIGHT = 320, 250  # the viewBox of one panel's SVG
 BOX = (52, 20, 256, 186)  # the plot area inside it: left, top, width, height
@@ -56,43 +52,6 @@ def to_json(data) -> str:
         return str(data)
     text = '"' + str(data).replace("\\", "\\\\").replace('"', '\\"') + '"'
     return text.replace("\n", "\\n").replace("</", "<\\/")  # "</script>" cannot end the block
-
-
-def number(value: float, decimals: int = 2) -> str:
-    """``value`` as the edition writes numbers (Spanish: a decimal comma), ``decimals`` places."""
-    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
-    value = round(value, decimals) + 0.0  # + 0.0: no "-0.00"
-    group = abs(value) >= 10 ** (2 + MIN_GROUPING_DIGITS.get(language(), 1))
-    return format_decimal(value, format=pattern, locale=language(), group_separator=group)
-
-
-def significant(value: float, digits: int = 2) -> str:
-    """``value`` with ``digits`` significant digits, as the edition writes numbers."""
-    if value == 0 or not math.isfinite(value):
-        return number(value, 0) if math.isfinite(value) else "∞"
-    value = round(value, digits - 1 - math.floor(math.log10(abs(value))))  # 0.09996 -> 0.1
-    return number(value, max(0, digits - 1 - math.floor(math.log10(abs(value)))))
-
-
-def count(value: int) -> str:
-    """A whole number as the edition writes it (English 1,234; Spanish 1234 and 12.345)."""
-    return number(value, 0)
-
-
-def power_of_ten(exponent: int) -> str:
-    return "10" + str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-
-
-def scientific(value: float, digits: int = 2) -> str:
-    """``value`` with ``digits`` significant digits, as ``4.4 × 10⁷`` when it is very large
-    or very small."""
-    exponent = math.floor(math.log10(abs(value))) if value else 0
-    if -3 <= exponent < 5:
-        return significant(value, digits)
-    mantissa = round(value / 10**exponent, digits - 1)
-    if abs(mantissa) >= 10:  # 9.99e7 rounds up to 10e7: say 1.0e8
-        mantissa, exponent = mantissa / 10, exponent + 1
-    return f"{number(mantissa, digits - 1)} × {power_of_ten(exponent)}"
 
 
 @dataclass

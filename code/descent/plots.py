@@ -1,7 +1,9 @@
 """Figures of the book.
 
-Every word a figure draws goes through :func:`descent.i18n._`, so each edition draws its
-figures in its own language.
+Every word a figure draws goes through :func:`descent.i18n._`, and every number through
+:mod:`descent.numbers`, so each edition draws its figures in its own language: the tick labels
+of a linear axis too, through the linear scale registered here (matplotlib's own, with a
+formatter that writes the edition's numbers: "0,5" in Spanish).
 """
 
 from collections.abc import Sequence
@@ -9,12 +11,32 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib import scale, ticker
 from matplotlib.axes import Axes
 from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 
 from descent.i18n import _
 from descent.loss import mse_surface
+from descent.numbers import MINUS, localized
+
+
+class EditionTicks(ticker.ScalarFormatter):
+    """matplotlib's tick labels, written as the edition writes numbers."""
+
+    def __call__(self, x, pos=None) -> str:
+        return localized(super().__call__(x, pos).replace(MINUS, "-"))
+
+
+class EditionLinearScale(scale.LinearScale):
+    """The linear scale, with the edition's tick labels; every new axis starts with it."""
+
+    def set_default_locators_and_formatters(self, axis) -> None:
+        super().set_default_locators_and_formatters(axis)
+        axis.set_major_formatter(EditionTicks())
+
+
+scale.register_scale(EditionLinearScale)  # replaces "linear": public API, no patching
 
 DATA_COLOR = "tab:orange"
 MODEL_COLOR = "tab:blue"

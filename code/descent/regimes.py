@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from descent.fit import least_squares
 from descent.i18n import _
 from descent.loss import mse_surface
+from descent.numbers import formatted
 from descent.plots import MODEL_COLOR, OPTIMUM_COLOR
 
 
@@ -94,7 +95,7 @@ def plot_regime_paths(
         ax.contour(slopes, intercepts, surface, levels=levels, cmap="viridis", linewidths=0.8)
         ax.plot(path[:, 0], path[:, 1], ".-", color=MODEL_COLOR, markersize=5)
         ax.plot(*optimum.tolist(), "*", color=OPTIMUM_COLOR, markersize=12)
-        ax.set(title=f"{regime(x, lr)}: η = {lr:.3g}", xlabel=_("slope a[0]"))
+        ax.set(title=f"{regime(x, lr)}: η = {formatted(lr, '.3g')}", xlabel=_("slope a[0]"))
         ax.set(xlim=(slopes[0].item(), slopes[-1].item()))
         ax.set(ylim=(intercepts[0].item(), intercepts[-1].item()))
         ax.set_aspect("equal")
@@ -106,7 +107,7 @@ def plot_distances(distances: Sequence[torch.Tensor], lrs: Sequence[float], tol:
     """The distance to the optimum at each step, one line per learning rate, on a log scale."""
     fig, ax = plt.subplots(figsize=(6.0, 4.0), layout="constrained")
     for distance, lr in zip(distances, lrs, strict=True):
-        ax.plot(distance, label=f"η = {lr:.3g}")
+        ax.plot(distance, label=f"η = {formatted(lr, '.3g')}")
     ax.axhline(tol, color="gray", linestyle="--", label=_("tolerance"))
     ax.set_yscale("log")
     start = max(distance[0].item() for distance in distances)

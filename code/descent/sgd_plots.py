@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from descent.i18n import _
 from descent.loss import mse_surface
+from descent.numbers import formatted
 from descent.plots import DATA_COLOR, MODEL_COLOR, OPTIMUM_COLOR, new_axes, new_axes_row
 from descent.sgd_study import quartiles
 
@@ -132,7 +133,7 @@ def plot_decay(
         _("distance to the optimum"),
     )
     steps = torch.arange(slow.shape[1])
-    slow_rate, fast_rate = f"{slow_lr:.3f}", f"{fast_lr:.3f}"
+    slow_rate, fast_rate = formatted(slow_lr, ".3f"), formatted(fast_lr, ".3f")
     _median_band(ax, steps, slow, SINGLE_COLOR, _("constant rate {lr}").format(lr=slow_rate))
     _median_band(ax, steps, fast, DATA_COLOR, _("constant rate {lr}").format(lr=fast_rate))
     _median_band(ax, steps, decayed, MODEL_COLOR,

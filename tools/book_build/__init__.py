@@ -5,7 +5,8 @@ catalogs       gettext catalogs checked and compiled with GNU msgfmt
 dependencies   the package files each chapter's outputs depend on, and stale outputs dropped
 kernels        the kernel provisioner of the build (Unix sockets, no TCP port races)
 editions       Sphinx extension: one build per language (catalogs, kernel language, caches, switch)
-glue           Sphinx extension: myst-nb glue roles inside translated paragraphs
+glue           Sphinx extension: myst-nb glue roles inside translated paragraphs, numbers
+listings       Sphinx extension: listings' comments and docstrings translated, their code checked
 downloads      Sphinx extension: each chapter as a notebook to download
 questions      Sphinx extension: "Check yourself" questions that the page marks by itself
 mathml         Sphinx extension: equations as MathML at build time, in a subset math font

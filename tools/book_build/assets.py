@@ -1,4 +1,5 @@
-"""Files the build writes: font subsets, checksums for URLs, compressed copies of the site."""
+"""Files the build writes: font subsets, checksums for URLs, compressed copies of the site; and
+which builder writes the website."""
 
 import gzip
 import zlib
@@ -8,6 +9,12 @@ from pathlib import Path
 import brotli
 from fontTools import subset
 from fontTools.ttLib import TTFont
+
+
+def for_website(app) -> bool:
+    """Whether ``app`` builds the website: the ePub's builder writes HTML too, for e-readers,
+    which run no script, need no web font and take no Content-Security-Policy."""
+    return app.builder.name == "html"
 
 
 def checksum(data: bytes) -> str:

@@ -26,6 +26,7 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from book_build import notebooks, project, wheel
+from book_build.assets import for_website
 from book_build.editions import MESSAGES
 
 _ = get_translation(MESSAGES)
@@ -75,7 +76,7 @@ def launch_links(config: Config, docname: str) -> list[dict[str, str]]:
 
 
 def add_download_links(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    if not is_notebook(app, pagename):
+    if not for_website(app) or not is_notebook(app, pagename):
         return
     up = "../" * pagename.count("/")
     context["notebook_download"] = Path(pagename).name + ".ipynb"
@@ -121,7 +122,7 @@ def setup_cells(config: Config) -> list[nbformat.NotebookNode]:
 
 
 def write_downloads(app: Sphinx, exception) -> None:
-    if exception or app.builder.format != "html":
+    if exception or not for_website(app):
         return
     outdir = Path(app.outdir)
     shutil.copy(wheel.build_wheel(), outdir / project.wheel_name())

@@ -8,6 +8,8 @@ Content-Security-Policy.
 
 from sphinx.application import Sphinx
 
+from book_build.assets import for_website
+
 MARKER = "data-explorer="  # every explorer's root element carries it
 
 
@@ -16,7 +18,9 @@ def has_explorer(context: dict) -> bool:
 
 
 def add_assets(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    if has_explorer(context):  # called during html-page-context: for this page only
+    if for_website(app) and has_explorer(
+        context
+    ):  # called during html-page-context: for this page only
         app.add_js_file("explorer.js", loading_method="defer")
         app.add_css_file("explorer.css")
 

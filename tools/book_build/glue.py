@@ -10,12 +10,20 @@ page's ``.glue.json``) and renders them as in the source language:
 - other outputs of {glue}, {glue:}, {glue:any} (HTML, images) through the same form;
 - Markdown ({glue:md}), which has no such form, parsed in place by MyST.
 
+And every glued number is written the edition's way (``descent.numbers``): myst-nb prints it
+with Python's ``format``, "0.100"; the Spanish edition says "0,100", both "−0,8" with a real
+minus. Strings the package glues are already in the edition's language and stay as they are.
+
 Checked by tests/test_build.py::test_a_glued_value_survives_translation.
 """
 
+from docutils import nodes
 from myst_nb.ext.glue.crossref import read_glue_cache
 from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteRoleAny, PasteTextRole
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from descent.numbers import localized
 
 # (domain, role) -> myst-nb's role: {glue}, {glue:}, {glue:any}, {glue:text}, {glue:md}
 ROLES = {(None, "glue"): PasteRoleAny, ("glue", ""): PasteRoleAny, ("glue", "any"): PasteRoleAny,
@@ -46,8 +54,23 @@ def in_translation(role):
     return run
 
 
+class NumbersOfTheEdition(SphinxPostTransform):
+    """Each pasted text that is a number, as the edition writes numbers."""
+
+    default_priority = 10  # after myst-nb resolves the glue of translated paragraphs (5)
+
+    def run(self, **kwargs) -> None:
+        for node in self.document.findall(nodes.inline):
+            if "pasted-text" in node["classes"]:
+                text = node.astext()
+                written = localized(text, self.config.language or "en")
+                if written != text:
+                    node.replace(node.children[0], nodes.Text(written))
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("myst_nb")
+    app.add_post_transform(NumbersOfTheEdition)
     for (domain, name), role in ROLES.items():
         if domain:
             app.add_role_to_domain(domain, name, in_translation(role()), override=True)

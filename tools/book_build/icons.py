@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from book_build.assets import checksum, font_subset, write_if_changed
+from book_build.assets import checksum, font_subset, for_website, write_if_changed
 
 THEME_STATIC = files("pydata_sphinx_theme") / "theme/pydata_sphinx_theme/static"
 FONT_SOURCE = THEME_STATIC / "vendor/fontawesome/webfonts/fa-solid-900.woff2"
@@ -57,7 +57,7 @@ def stylesheet(font_checksum: str) -> str:
 
 def write_icons(app: Sphinx, env) -> None:
     """Before any page is written (so the stylesheet's link gets its checksum)."""
-    if app.builder.format != "html":
+    if not for_website(app):
         return
     static = Path(app.outdir) / "_static"
     characters = set(ICONS.values()) | css_icons(THEME_CSS.read_text(encoding="utf-8"))

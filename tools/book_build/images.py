@@ -17,6 +17,8 @@ from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
+from book_build.assets import for_website
+
 
 def webp_copy(png: Path, folder: Path) -> Path:
     """``png`` in 256 colours as lossless WebP in ``folder`` (made again when the PNG is newer)."""
@@ -33,7 +35,7 @@ def webp_copy(png: Path, folder: Path) -> Path:
 
 
 def size_and_load_lazily(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    if app.builder.format != "html":
+    if not for_website(app):
         return
     for index, image in enumerate(doctree.findall(nodes.image)):
         path = Path(app.srcdir, image["uri"])

@@ -24,7 +24,7 @@ from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
-from book_build.assets import checksum, font_subset, write_if_changed
+from book_build.assets import checksum, font_subset, for_website, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ def edition_math(env) -> tuple[set[str], set[str]]:
 def write_math_assets(app: Sphinx, env) -> None:
     """After reading, before any page is written: the font for every equation of this edition,
     and the stylesheet that names it (so Sphinx links that stylesheet with its checksum)."""
-    if app.builder.format != "html":
+    if not for_website(app):
         return
     chars, declarations = edition_math(env)
     static = Path(app.outdir) / "_static"
@@ -208,7 +208,7 @@ def write_math_assets(app: Sphinx, env) -> None:
 def preload_font(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
     """Pages with equations ask for the font at once, with the stylesheets, so that the text
     does not reflow when it arrives late (layout shift)."""
-    if context.get("has_maths_elements"):
+    if for_website(app) and context.get("has_maths_elements"):
         href = context["pathto"](f"_static/{FONT_FILE}", resource=True)
         version = checksum((Path(app.outdir) / "_static" / FONT_FILE).read_bytes())
         context["metatags"] = context.get("metatags", "") + (

@@ -18,6 +18,8 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
+import zipfile
 from pathlib import Path
 
 from book_build import build, project
@@ -88,8 +90,22 @@ def build_books(lang: str, env: dict) -> bool:
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(f".{target.name}.new")
             shutil.copyfile(built[form], partial)
+            if form == "epub":
+                dated_zip(partial, int(env["SOURCE_DATE_EPOCH"]))
             partial.replace(target)  # never a half-written file where the site looks
     return ok
+
+
+def dated_zip(path: Path, epoch: int) -> None:
+    """Every member of the zip at ``path`` dated ``epoch``, in the same order and compression:
+    Sphinx's ePub builder dates them by when each file was written, so two builds differed."""
+    date = time.gmtime(max(epoch, 315532800))[:6]  # a zip cannot date anything before 1980
+    with zipfile.ZipFile(path) as old:
+        members = [(info, old.read(info)) for info in old.infolist()]
+    with zipfile.ZipFile(path, "w") as new:
+        for info, data in members:
+            info.date_time = date
+            new.writestr(info, data)
 
 
 def missing_tools() -> list[str]:

@@ -16,7 +16,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
-from book_build.assets import write_if_changed
+from book_build.assets import for_website, write_if_changed
 
 PLAYER_CLASS = "descent-player"
 SCRIPT_FILE = "player.js"
@@ -48,7 +48,7 @@ def externalize(markup: str, save_video, images_uri: str) -> str:
 
 
 def move_videos(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    if app.builder.format != "html":
+    if not for_website(app):
         return
     images = Path(app.outdir) / "_images"
     uri = relative_uri(app.builder.get_target_uri(docname), "_images") + "/"
@@ -64,13 +64,13 @@ def move_videos(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def write_script(app: Sphinx, env) -> None:
-    if app.builder.format == "html":
+    if for_website(app):
         path = Path(app.outdir) / "_static" / SCRIPT_FILE
         write_if_changed(path, (player_script() + "\n").encode())
 
 
 def load_script(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    if f'class="{PLAYER_CLASS}"' in context.get("body", ""):
+    if for_website(app) and f'class="{PLAYER_CLASS}"' in context.get("body", ""):
         app.add_js_file(SCRIPT_FILE, defer="defer")
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript  # what script_files holds; no public name
 
-from book_build.assets import checksum, write_if_changed
+from book_build.assets import checksum, for_website, write_if_changed
 
 POLICY = "; ".join([
     "default-src 'self'",
@@ -95,7 +95,7 @@ def write_plural_rule(app: Sphinx) -> None:
     """For an edition that loads Sphinx's translations.js: the plural rule it carries, as code
     loaded after doctools.js and before translations.js."""
     translations = getattr(app.builder, "_get_translations_js", lambda: None)()
-    if app.builder.format != "html" or not translations:
+    if not for_website(app) or not translations:
         return
     match = re.search(r'"plural_expr": "([^"]*)"', Path(translations).read_text(encoding="utf-8"))
     if match:
@@ -107,6 +107,8 @@ def write_plural_rule(app: Sphinx) -> None:
 def apply_policy(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
     """Runs after the other extensions' handlers (priority 900), once the page's scripts are
     all known."""
+    if not for_website(app):
+        return
     outdir = Path(app.outdir)
 
     def write(relative: str, text: str) -> None:

@@ -24,6 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
+from book_build.assets import for_website
 from book_build.editions import MESSAGES
 
 _ = get_translation(MESSAGES)
@@ -210,7 +211,7 @@ def plain_text(node: nodes.paragraph) -> nodes.paragraph:
 
 def plain_questions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """For builders other than HTML: the prompt, the options as a list, then the answers."""
-    if app.builder.format == "html":
+    if for_website(app):
         return
     for form in list(doctree.findall(question)):
         plain = nodes.container(classes=["question"])
@@ -234,7 +235,11 @@ def plain_questions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def add_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Only pages with a question load the script and its style."""
-    if doctree is not None and next(iter(doctree.findall(question)), None) is not None:
+    if (
+        for_website(app)
+        and doctree is not None
+        and next(iter(doctree.findall(question)), None) is not None
+    ):
         app.add_js_file("questions.js", loading_method="defer")
         app.add_css_file("questions.css")
 

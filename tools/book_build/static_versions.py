@@ -19,6 +19,8 @@ from pathlib import Path
 from myst_nb.sphinx_ext import add_global_html_resources
 from sphinx.application import Sphinx
 
+from book_build.assets import for_website
+
 # Written into _static by this package's extensions before the pages (mathml, icons, player).
 GENERATED = ("math.css", "icons.css", "player.js")
 
@@ -42,7 +44,7 @@ def fingerprint(folders: list[Path], files: list[Path]) -> str:
 def before_pages(app: Sphinx, env) -> list[str]:
     """After reading, before writing: myst-nb's stylesheet in place, and every page to write
     again when a static file changed since the last build."""
-    if app.builder.format != "html":
+    if not for_website(app):
         return []
     add_global_html_resources(app, None)
     generated = [Path(app.outdir, "_static", name) for name in GENERATED]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polib
 
-from book_build import catalogs, project
+from book_build import catalogs, listings, project
 from book_build.editions import MESSAGES
 from book_build.project import BOOK, LOCALES, REPO
 
@@ -55,6 +55,16 @@ def extract(pot_dir: Path) -> None:
             "--no-location", "--sort-output", "--omit-header", f"--width={LINE_WIDTH}",
             "-o", str(pot_dir / f"{name}.pot"), str(source),
         )  # fmt: skip
+    write_listings_pot(pot_dir / f"{listings.DOMAIN}.pot")
+
+
+def write_listings_pot(path: Path) -> None:
+    """The comments and docstrings of the package's listings that the chapters show."""
+    pot = polib.POFile(wrapwidth=LINE_WIDTH)
+    pot.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for message, where in listings.messages().items():
+        pot.append(polib.POEntry(msgid=message, msgstr="", comment=", ".join(where)))
+    pot.save(str(path))
 
 
 def update(pot_dir: Path, lang: str) -> None:

@@ -1,0 +1,50 @@
+"""Numbers as each edition writes them (descent.numbers): CLDR's symbols and grouping, a real
+minus sign, powers of ten for Python's exponent form."""
+
+import pytest
+
+from descent import numbers
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["0.50", "1,234", "12,345", "4.4 × 10⁷", "−0.80"]),
+        ("es", ["0,50", "1234", "12.345", "4,4 × 10⁷", "−0,80"]),
+    ],
+)
+def test_numbers_are_written_as_the_edition_writes_them(monkeypatch, lang, expected):
+    monkeypatch.setattr(numbers, "language", lambda: lang)
+    written = [
+        numbers.number(0.5),
+        numbers.count(1234),
+        numbers.count(12345),
+        numbers.scientific(4.4e7),
+        numbers.number(-0.8),
+    ]
+    assert written == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "spec", "en", "es"),
+    [
+        (0.1, ".3f", "0.100", "0,100"),
+        (-0.8, ".3f", "−0.800", "−0,800"),
+        (1234, ",", "1,234", "1234"),  # Spanish groups from five digits on
+        (123456.5, ",.1f", "123,456.5", "123.456,5"),
+        (12345, "", "12345", "12345"),  # no grouping asked, none added
+        (0.052, ".1%", "5.2%", "5,2\u00a0%"),
+        (1e-6, ".0e", "10⁻⁶", "10⁻⁶"),
+        (2.5e-6, ".1e", "2.5 × 10⁻⁶", "2,5 × 10⁻⁶"),
+        (float("inf"), "", "inf", "inf"),  # not a number's digits: left as it is
+    ],
+)
+def test_a_number_python_formatted_is_rewritten_for_the_edition(value, spec, en, es):
+    text = format(value, spec)
+    assert numbers.localized(text, "en") == en
+    assert numbers.localized(text, "es") == es
+
+
+def test_text_that_is_not_a_number_is_left_alone():
+    for text in ["smooth", "≥ 1000", "100\u00a0000", "1.0.0", "-", ""]:
+        assert numbers.localized(text, "es") == text
