@@ -153,3 +153,18 @@ def test_glued_numbers_are_written_the_edition_s_way(site: Path, lang):
             assert not re.fullmatch(r"-\d.*", text), f"{page}: {text!r} has a hyphen for a minus"
             if lang == "es":
                 assert not re.fullmatch(r"\d+\.\d+", text), f"{page}: {text!r} has a decimal point"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_glossary_is_in_the_dictionary_order_of_its_edition(site: Path, lang):
+    """Each edition lists its own terms alphabetically, accents ignored (época before error);
+    a translated term shows its English original in italics."""
+    from book_build.editions import dictionary_order
+
+    page = (site / lang / "terminology.html").read_text(encoding="utf-8")
+    terms = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<dt id="term-[^"]*">(.*?)<a ', page)]
+    assert len(terms) >= 15
+    assert terms == sorted(terms, key=dictionary_order)
+    if lang != project.source_language():
+        originals = re.findall(r'<dt id="term-[^"]*">[^<]*\(<em>([^<]+)</em>\)', page)
+        assert len(originals) >= len(terms) - 5  # names the same in both (Adam, softmax…)

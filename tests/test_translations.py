@@ -197,3 +197,12 @@ def test_catalog_headers_follow_the_team_policy_whatever_tool_wrote_them():
     assert '"Last-Translator: The translators of Gradient Descent, Step by Step\\n"' in header
     assert '"Language-Team: Español, see CONTRIBUTING.md\\n"' in header
     assert header.endswith('\n\nmsgid "a"\nmsgstr "b"\n')
+
+
+def test_dictionary_order_ignores_accents_and_hyphens_and_puts_n_tilde_after_n():
+    from book_build.editions import dictionary_order
+
+    words = ["ñu", "nube", "error", "época", "log-verosimilitud", "logit", "Adam", "ánimo"]
+    assert sorted(words, key=dictionary_order) == [
+        "Adam", "ánimo", "época", "error", "logit", "log-verosimilitud", "nube", "ñu",
+    ]  # fmt: skip

@@ -8,13 +8,16 @@ For the edition being built it
   the package code it depends on changes (see dependencies.py); Sphinx re-reads it then;
 - offers the templates a language switch with relative links to the same page in each edition;
 - says at the top of a partly translated page, in the edition's language, that it is partly
-  translated (its untranslated passages carry the class ``untranslated``).
+  translated (its untranslated passages carry the class ``untranslated``);
+- sorts a ``:sorted:`` glossary as a dictionary of the edition's language does.
 """
 
 import os
+import unicodedata
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -129,8 +132,30 @@ class CorrectTranslationProgress(SphinxTransform):
                     node.attributes.pop("translated", None)
 
 
+def dictionary_order(term: str) -> tuple[str, str]:
+    """A term's place in a dictionary: accents ignored (época before error), ñ after n,
+    hyphens ignored; then the accented form after the plain one."""
+    text = unicodedata.normalize("NFD", term.lower()).replace("n\u0303", "n\x7f")
+    letters = "".join(c for c in text if not unicodedata.combining(c) and c != "-")
+    return letters, text
+
+
+class DictionaryOrderGlossary(SphinxTransform):
+    """Sphinx sorts a translated glossary by code point, which puts "época" after "estándar";
+    sort it again, just after Sphinx (500), as a dictionary does."""
+
+    default_priority = 501
+
+    def apply(self, **kwargs) -> None:
+        for glossary in self.document.findall(addnodes.glossary):
+            if glossary["sorted"]:
+                items = glossary[0]
+                items[:] = sorted(items, key=lambda item: dictionary_order(item[0].astext()))
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("myst_nb")
+    app.add_transform(DictionaryOrderGlossary)
     app.connect("config-inited", setup_edition)
     app.connect("doctree-read", note_package_dependency)
     app.connect("html-page-context", language_links)
