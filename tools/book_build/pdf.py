@@ -14,6 +14,7 @@ Two builds of the same commit give the same bytes: every date is the last commit
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from pathlib import Path
 from book_build import build, project
 
 LATEXMK = ["latexmk", "-pdfxe", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error"]
+GLYPHS = re.compile(r"(?<=<defs>\n)(.*?)(?=</defs>)", re.S)  # dvisvgm's glyphs, one per line
 TOOLS = {  # program: the Debian package that has it (the README lists them all)
     "xelatex": "texlive-xetex",
     "latexmk": "latexmk",
@@ -91,19 +93,23 @@ def build_books(lang: str, env: dict) -> bool:
             partial = target.with_name(f".{target.name}.new")
             shutil.copyfile(built[form], partial)
             if form == "epub":
-                dated_zip(partial, int(env["SOURCE_DATE_EPOCH"]))
+                reproducible_epub(partial, int(env["SOURCE_DATE_EPOCH"]))
             partial.replace(target)  # never a half-written file where the site looks
     return ok
 
 
-def dated_zip(path: Path, epoch: int) -> None:
-    """Every member of the zip at ``path`` dated ``epoch``, in the same order and compression:
-    Sphinx's ePub builder dates them by when each file was written, so two builds differed."""
+def reproducible_epub(path: Path, epoch: int) -> None:
+    """The ePub at ``path`` with the same bytes on every build of a commit: each member dated
+    ``epoch`` (Sphinx dates them by when each file was written), and the glyphs that dvisvgm
+    defines in an equation's SVG in one order (it writes them in a varying one), in the same
+    member order and compression."""
     date = time.gmtime(max(epoch, 315532800))[:6]  # a zip cannot date anything before 1980
     with zipfile.ZipFile(path) as old:
         members = [(info, old.read(info)) for info in old.infolist()]
     with zipfile.ZipFile(path, "w") as new:
         for info, data in members:
+            if info.filename.startswith("_images/math/") and info.filename.endswith(".svg"):
+                data = GLYPHS.sub(lambda m: "".join(sorted(m[1].splitlines(True))), data.decode())
             info.date_time = date
             new.writestr(info, data)
 
