@@ -240,7 +240,8 @@ def test_an_explorer_on_paper_is_a_still_of_its_first_state():
     explorer = learning_rate_explorer(*make_line_data())
     markup = explorer._repr_html_()
     assert stills.is_explorer(markup)
-    document, alt = stills.still_svg(markup)
+    document, alt, share = stills.still_svg(markup)
+    assert share == 1.0  # three panels: the width of the page
     first = explorer.states[explorer.default_index()]
     assert "var(" not in document and first["summary"] in document
     assert all(text in document for _css, text in explorer.legend)

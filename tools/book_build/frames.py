@@ -109,10 +109,10 @@ class PlayerAsFrames:
 
 def still_figure(renderer, markup: str) -> list[nodes.Element]:
     """An explorer's first state as one picture (the figure's caption stays the page's)."""
-    document, alt = stills.still_svg(markup)
+    document, alt, share = stills.still_svg(markup)
     png = stills.still_png(document)
     uri = renderer.write_file([hashlib.sha256(png).hexdigest() + ".png"], png, exists_ok=True)
-    return [nodes.image(uri=uri, alt=alt, width="100%")]
+    return [nodes.image(uri=uri, alt=alt, width=f"{round(100 * share)}%")]
 
 
 def strip_figure(renderer, docname, markup, player, video, builder) -> list[nodes.Element]:

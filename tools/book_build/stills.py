@@ -11,6 +11,7 @@ import html
 import re
 import shutil
 import subprocess
+import textwrap
 
 from book_build import project
 
@@ -22,6 +23,8 @@ LEGEND_ITEM = re.compile(r'<li><svg [^>]*><line class="([^"]+)"[^>]*/></svg>(.*?
 VARIABLE = re.compile(r"var\(--[\w-]+, ([^)]+)\)")
 SCALE = 2  # pixels per SVG unit: about 300 dpi across the width of an A4 page
 GAP, LINE = 12, 16  # SVG units between panels, and per line of text under them
+CHARACTER = 6.5  # SVG units: the mean width of a character of the 11-unit text, for wrapping
+FULL_WIDTH = 660  # SVG units that fill the width of the page (two panels); fewer, narrower
 
 
 def is_explorer(markup: str) -> bool:
@@ -35,8 +38,9 @@ def print_style() -> str:
     return css + "svg { color: #222832; font-family: 'DejaVu Sans', sans-serif; font-size: 11px; }"
 
 
-def still_svg(markup: str) -> tuple[str, str]:
-    """The explorer's first state as one SVG document, and its alternative text."""
+def still_svg(markup: str) -> tuple[str, str, float]:
+    """The explorer's first state as one SVG document, its alternative text, and the share of
+    the text width it takes (a single panel is not drawn twice as large as two)."""
     panels = PANEL.findall(markup)
     width = sum(int(w) for w, *_ in panels) + GAP * (len(panels) - 1)
     height = max(int(h) for _, h, *_ in panels)
@@ -45,7 +49,12 @@ def still_svg(markup: str) -> tuple[str, str]:
         place = f'x="{x}" y="0" width="{w}" height="{h}" viewBox="0 0 {w} {h}"'
         parts.append(f"<svg {place}>{body}</svg>")
         x += int(w) + GAP
-    lines = [(None, html.unescape(m[1]).strip()) for m in SUMMARY.finditer(markup)]
+    columns = max(40, int(width / CHARACTER))  # the sentence wraps within the panels' width
+    lines = [
+        (None, line)
+        for m in SUMMARY.finditer(markup)
+        for line in textwrap.wrap(html.unescape(m[1]).strip(), columns)
+    ]
     lines += [(css, html.unescape(text).strip()) for css, text in LEGEND_ITEM.findall(markup)]
     for row, (css, text) in enumerate(lines, start=1):
         y = height + row * LINE
@@ -59,7 +68,7 @@ def still_svg(markup: str) -> tuple[str, str]:
         f'height="100%" fill="#fff"/>{"".join(parts)}</svg>'
     )
     alt = " ".join(html.unescape(label) for _w, _h, label, _b in panels)
-    return document, alt
+    return document, alt, min(1.0, (width + GAP) / FULL_WIDTH)
 
 
 def still_png(document: str) -> bytes:
