@@ -75,7 +75,7 @@ def state_index(root: Locator) -> int:
 
 def numbers(text: str, lang: str) -> list[float]:
     """The numbers of a sentence, read as the edition writes them."""
-    group, decimal = (".", ",") if lang == "es" else (",", ".")
+    group, decimal = ("\u00a0", ",") if lang == "es" else (",", ".")
     found = re.findall(r"[-\u2212]?\d[\d" + re.escape(group + decimal) + r"]*", text)
     return [
         float(

@@ -10,7 +10,7 @@ from descent import numbers
     ("lang", "expected"),
     [
         ("en", ["0.50", "1,234", "12,345", "4.4 × 10⁷", "−0.80"]),
-        ("es", ["0,50", "1234", "12.345", "4,4 × 10⁷", "−0,80"]),
+        ("es", ["0,50", "1234", "12\u00a0345", "4,4 × 10⁷", "−0,80"]),
     ],
 )
 def test_numbers_are_written_as_the_edition_writes_them(monkeypatch, lang, expected):
@@ -31,7 +31,7 @@ def test_numbers_are_written_as_the_edition_writes_them(monkeypatch, lang, expec
         (0.1, ".3f", "0.100", "0,100"),
         (-0.8, ".3f", "−0.800", "−0,800"),
         (1234, ",", "1,234", "1234"),  # Spanish groups from five digits on
-        (123456.5, ",.1f", "123,456.5", "123.456,5"),
+        (123456.5, ",.1f", "123,456.5", "123\u00a0456,5"),
         (12345, "", "12345", "12345"),  # no grouping asked, none added
         (0.052, ".1%", "5.2%", "5,2\u00a0%"),
         (1e-6, ".0e", "10⁻⁶", "10⁻⁶"),
@@ -48,3 +48,27 @@ def test_a_number_python_formatted_is_rewritten_for_the_edition(value, spec, en,
 def test_text_that_is_not_a_number_is_left_alone():
     for text in ["smooth", "≥ 1000", "100\u00a0000", "1.0.0", "-", ""]:
         assert numbers.localized(text, "es") == text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected_x", "expected_y"),
+    [("en", ["−0.50", "1.00"], ["30,000"]), ("es", ["−0,50", "1,00"], ["30\u00a0000"])],
+)
+def test_a_figure_s_linear_axes_write_the_edition_s_numbers(
+    monkeypatch, lang, expected_x, expected_y
+):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from descent import plots  # noqa: F401  (registers the edition's linear scale)
+
+    monkeypatch.setattr(numbers, "language", lambda: lang)
+    fig, ax = plt.subplots()
+    ax.plot([-0.5, 1.5], [0, 30_000])
+    fig.canvas.draw()
+    xs = [t.get_text() for t in ax.get_xticklabels()]
+    ys = [t.get_text() for t in ax.get_yticklabels()]
+    plt.close(fig)
+    assert set(expected_x) <= set(xs) and set(expected_y) <= set(ys), (xs, ys)

@@ -14,7 +14,6 @@ from conftest import REPO
 from descent.data import make_line_data
 from descent.fit import least_squares
 from descent.sgd_plots import (
-    grouped_digits,
     plot_batch_sizes,
     plot_decay,
     plot_loss_by_examples,
@@ -68,12 +67,6 @@ def close_figures():
     plt.close("all")
 
 
-def test_grouped_digits():
-    assert grouped_digits(100_000) == "100\u00a0000"
-    assert grouped_digits(1_234_567) == "1\u00a0234\u00a0567"
-    assert grouped_digits(999) == "999"
-
-
 def test_every_string_of_the_spanish_figures_comes_from_the_catalog():
     subprocess.run(
         ["msgfmt", "-c", "-o", str(CATALOG.with_suffix(".mo")), str(CATALOG)], check=True
@@ -104,6 +97,7 @@ def test_minibatch_gradients_figure_marks_the_mean_and_the_full_gradient():
 def test_paths_figure_draws_each_path_whole_and_near_the_optimum_with_equal_scales():
     x, y = make_line_data(n=20)
     optimum = least_squares(x, y)
+    torch.manual_seed(0)
     paths = [optimum + torch.randn(k, 2) / k for k in (3, 5, 7)]
     fig = plot_paths(x, y, optimum, *paths)
     whole, near = fig.axes[:3], fig.axes[3:]

@@ -1,9 +1,10 @@
 """Numbers as the edition writes them: the one owner of that rule, for explorers, figures and
 the numbers the book glues into its prose.
 
-The rules are CLDR's, through Babel: Spanish writes a decimal comma, groups thousands with a
-point from five digits on (1234, but 12.345), and puts a space before the percent sign. Every
-edition writes a real minus sign (−), not a hyphen. Code and its outputs keep Python's syntax:
+The rules are CLDR's, through Babel: Spanish writes a decimal comma, groups thousands from
+five digits on (1234, but 12 345), and puts a space before the percent sign; it groups them
+with a no-break space, as the Real Academia recommends, not CLDR's point. Every edition writes
+a real minus sign (−), not a hyphen. Code and its outputs keep Python's syntax:
 they are code.
 """
 
@@ -16,8 +17,9 @@ from babel.numbers import format_decimal, format_percent, get_decimal_symbol, ge
 from descent.i18n import language
 
 MINUS = "\u2212"
-# CLDR's minimumGroupingDigits, which Babel does not apply: Spanish writes 1234 but 12.345.
+# CLDR's minimumGroupingDigits, which Babel does not apply: Spanish writes 1234 but 12 345.
 MIN_GROUPING_DIGITS = {"es": 2}
+GROUP_SEPARATOR = {"es": "\u00a0"}  # the RAE's space (Ortografía, 2010), where CLDR has "."
 # A number as Python's format() writes it: "-1,234.50", "0.100", "5%", "1e-06".
 PYTHON_NUMBER = re.compile(r"(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(e[+-]\d+)?(%)?")
 
@@ -39,7 +41,11 @@ def grouped(digits: str, lang: str) -> str:
         return digits
     head = len(digits) % 3 or 3
     groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return get_group_symbol(lang).join(groups)
+    return group_separator(lang).join(groups)
+
+
+def group_separator(lang: str) -> str:
+    return GROUP_SEPARATOR.get(lang, get_group_symbol(lang))
 
 
 def localized(text: str, lang: str | None = None) -> str:
@@ -74,7 +80,7 @@ def number(value: float, decimals: int = 2) -> str:
     value, lang = round(value, decimals) + 0.0, rules()  # + 0.0: no "-0.00"
     group = abs(value) >= 10 ** (2 + MIN_GROUPING_DIGITS.get(lang, 1))
     text = format_decimal(value, format=pattern, locale=lang, group_separator=group)
-    return text.replace("-", MINUS)
+    return text.replace(get_group_symbol(lang), group_separator(lang)).replace("-", MINUS)
 
 
 def significant(value: float, digits: int = 2) -> str:
@@ -86,7 +92,7 @@ def significant(value: float, digits: int = 2) -> str:
 
 
 def count(value: int) -> str:
-    """A whole number as the edition writes it (English 1,234; Spanish 1234 and 12.345)."""
+    """A whole number as the edition writes it (English 1,234; Spanish 1234 and 12 345)."""
     return number(value, 0)
 
 

@@ -25,11 +25,17 @@ class EditionTicks(ticker.ScalarFormatter):
     """matplotlib's tick labels, written as the edition writes numbers."""
 
     def __call__(self, x, pos=None) -> str:
-        return localized(super().__call__(x, pos).replace(MINUS, "-"))
+        text = super().__call__(x, pos).replace(MINUS, "-")
+        if text.lstrip("-").isdigit():
+            text = format(int(text), ",")  # grouped as the edition groups: 10,000 or 10 000
+        return localized(text)
 
 
 class EditionLinearScale(scale.LinearScale):
     """The linear scale, with the edition's tick labels; every new axis starts with it."""
+
+    def __init__(self):  # no *axis*: matplotlib 3.11's form for a registered scale
+        super().__init__(None)
 
     def set_default_locators_and_formatters(self, axis) -> None:
         super().set_default_locators_and_formatters(axis)

@@ -15,19 +15,11 @@ from matplotlib.figure import Figure
 
 from descent.i18n import _
 from descent.loss import mse_surface
-from descent.numbers import formatted
+from descent.numbers import count, formatted
 from descent.plots import DATA_COLOR, MODEL_COLOR, OPTIMUM_COLOR, new_axes, new_axes_row
 from descent.sgd_study import quartiles
 
 SINGLE_COLOR = "tab:gray"
-
-
-def grouped_digits(number: int) -> str:
-    """``100000`` as ``"100 000"``: digits in groups of three, joined by a no-break space.
-
-    Both editions accept this grouping, where a comma or a point would mean a decimal in one.
-    """
-    return f"{number:,}".replace(",", "\u00a0")
 
 
 def plot_minibatch_gradients(
@@ -149,7 +141,7 @@ def plot_batch_sizes(
     """Loss after one step and after ``examples`` examples, ``(S, B)`` each, per batch size."""
     titles = (
         _("After one step"),
-        _("After {examples} examples").format(examples=grouped_digits(examples)),
+        _("After {examples} examples").format(examples=count(examples)),
     )
     fig, axes = new_axes_row(titles, _("batch size"), _("loss above its minimum"))
     for ax, losses in zip(axes, (one_step, budget), strict=True):
