@@ -130,10 +130,10 @@ def test_every_font_of_the_pdf_is_embedded(books, lang):
     table = subprocess.run(
         ["pdffonts", str(books[lang]["pdf"])], capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    header, rows = table[0], table[2:]
-    emb = header.index("emb")
+    rows = table[2:]
     assert rows, "no font listed"
-    not_embedded = [row.split()[0] for row in rows if row[emb : emb + 3] != "yes"]
+    # Read from the right: a long name (LMRoman10-BoldItalic…) pushes the columns along.
+    not_embedded = [row.split()[0] for row in rows if row.split()[-5] != "yes"]
     assert not not_embedded, not_embedded
 
 
