@@ -10,6 +10,7 @@ they are code.
 
 import math
 import re
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
@@ -27,7 +28,11 @@ PYTHON_NUMBER = re.compile(r"(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(e[+-]\d+)?
 def rules(lang: str | None = None) -> str:
     """The edition's language, or English where CLDR has no rules for it (a test's made-up
     language)."""
-    lang = lang or language()
+    return known_to_cldr(lang or language())
+
+
+@cache  # asked for every glued number and every tick label
+def known_to_cldr(lang: str) -> str:
     try:
         Locale.parse(lang)
     except (UnknownLocaleError, ValueError):

@@ -7,6 +7,7 @@ become one picture, drawn by librsvg (``rsvg-convert``), in the colours the web 
 without its script.
 """
 
+import functools
 import html
 import re
 import shutil
@@ -31,6 +32,7 @@ def is_explorer(markup: str) -> bool:
     return "data-explorer=" in markup and PANEL.search(markup) is not None
 
 
+@functools.cache  # one stylesheet for every still of the build
 def print_style() -> str:
     """explorer.css for a lone SVG: each colour its light fallback, no page around it."""
     css = (project.BOOK / "_static" / "explorer.css").read_text(encoding="utf-8")
