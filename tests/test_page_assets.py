@@ -228,6 +228,22 @@ def test_a_figure_is_published_as_a_light_webp_that_looks_the_same(tmp_path):
     assert np.abs(a - b).mean() < 1.0 and np.percentile(np.abs(a - b), 99.9) < 40
 
 
+def test_a_figure_is_converted_again_when_the_recipe_changes(tmp_path, monkeypatch):
+    """An incremental build after the conversion changed publishes the new copy, not the old."""
+    from PIL import Image
+
+    from book_build import images
+
+    png = tmp_path / "figure.png"
+    Image.new("RGB", (8, 8), "white").save(png)
+    monkeypatch.setattr(images, "RECIPE", "00000000")
+    old = images.webp_copy(png, tmp_path / "_images")
+    monkeypatch.undo()
+    new = images.webp_copy(png, tmp_path / "_images")
+    assert new != old and new.is_file() and not old.exists()
+    assert images.webp_copy(png, tmp_path / "_images") == new  # up to date: kept
+
+
 def test_an_explorer_on_paper_is_a_still_of_its_first_state():
     """Every panel side by side, the sentence of the first state and the key under them, drawn
     by librsvg in the page's light colours (no ``var()`` left for it to miss)."""

@@ -9,9 +9,12 @@
   as the reader scrolls near them.
 """
 
+import inspect
+import zlib
 from pathlib import Path
 
 import imagesize
+import PIL
 from docutils import nodes
 from PIL import Image
 from sphinx.application import Sphinx
@@ -21,17 +24,27 @@ from book_build.assets import for_website
 
 
 def webp_copy(png: Path, folder: Path) -> Path:
-    """``png`` in 256 colours as lossless WebP in ``folder`` (made again when the PNG is newer)."""
-    target = folder / f"{png.stem}.webp"
+    """``png`` in 256 colours as lossless WebP in ``folder``, made again when the PNG is newer or
+    the recipe changed (its name carries the recipe's checksum, so no stale copy is published)."""
+    target = folder / f"{png.stem}.{RECIPE}.webp"
     if not target.exists() or target.stat().st_mtime_ns < png.stat().st_mtime_ns:
+        for stale in folder.glob(f"{png.stem}*.webp"):  # this recipe's or an older one
+            stale.unlink()
         folder.mkdir(parents=True, exist_ok=True)
-        with Image.open(png) as image:
-            opaque = image.mode != "RGBA" or image.getextrema()[3][0] == 255
-            image = image.convert("RGB" if opaque else "RGBA")
-            method = Image.Quantize.MEDIANCUT if opaque else Image.Quantize.FASTOCTREE
-            palette = image.quantize(256, method=method, dither=Image.Dither.NONE)
-            palette.save(target, "WEBP", lossless=True, exact=True)
+        palette_webp(png, target)
     return target
+
+
+def palette_webp(png: Path, target: Path) -> None:
+    with Image.open(png) as image:
+        opaque = image.mode != "RGBA" or image.getextrema()[3][0] == 255
+        image = image.convert("RGB" if opaque else "RGBA")
+        method = Image.Quantize.MEDIANCUT if opaque else Image.Quantize.FASTOCTREE
+        palette = image.quantize(256, method=method, dither=Image.Dither.NONE)
+        palette.save(target, "WEBP", lossless=True, exact=True)
+
+
+RECIPE = f"{zlib.crc32((inspect.getsource(palette_webp) + PIL.__version__).encode()):08x}"
 
 
 def size_and_load_lazily(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -52,5 +65,7 @@ def size_and_load_lazily(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 
 def setup(app: Sphinx) -> dict:
+    # A config value of category "html": when the recipe changes, Sphinx writes every page again.
+    app.add_config_value("book_images_recipe", RECIPE, "html")
     app.connect("doctree-resolved", size_and_load_lazily)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
