@@ -38,7 +38,12 @@ HEAVY = ("mathjax", "tex-chtml", "fontawesome", "fa-solid-900", "fa-regular-400"
 # Every Content-Security-Policy violation of the page, as the browser reports it.
 RECORD_VIOLATIONS = """window.violations = [];
 document.addEventListener("securitypolicyviolation", (e) => window.violations.push(
-  `${e.violatedDirective}: ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));"""
+  `${e.violatedDirective}: ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
+window.layoutShift = 0;  // the page's cumulative layout shift, as Lighthouse counts it
+new PerformanceObserver((list) => list.getEntries().forEach((e) => {
+  if (!e.hadRecentInput) window.layoutShift += e.value;
+})).observe({type: "layout-shift", buffered: true});"""
+CLS_BUDGET = 0.02  # issue 12: text that jumps while the page loads
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +111,8 @@ PHONE = {"width": 375, "height": 740}
 def test_every_page_on_a_phone(browser, base_url, lang, name):
     """One visit per page, on a phone-sized screen: nothing from another host, no error, no
     Content-Security-Policy violation, no math engine or icon script, at most PAGE_BUDGET bytes,
-    no sideways scrolling, equations as MathML, and no serious accessibility problem (axe-core)."""
+    no layout shift beyond CLS_BUDGET, no sideways scrolling, equations as MathML, and no
+    serious accessibility problem (axe-core)."""
     context = browser.new_context(viewport=PHONE, locale="en-US")
     page = watched(context.new_page())
     visit(page, f"{base_url}/{lang}/{name}.html")
@@ -119,6 +125,7 @@ def test_every_page_on_a_phone(browser, base_url, lang, name):
     assert not heavy, f"requests for what the pages no longer need: {heavy}"
     transferred = sum(transferred_bytes(request) for request in page.finished)
     assert transferred <= PAGE_BUDGET, f"{transferred:,} bytes transferred on a first visit"
+    assert page.evaluate("window.layoutShift") <= CLS_BUDGET
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{overflow}px wider than the screen"
     # As the page loads, before anything scrolls or reads it (far sections are not laid out yet).
