@@ -92,7 +92,9 @@
   }
 
   function setup(root) {
-    var data = JSON.parse(root.querySelector("script.explorer-data").textContent);
+    // Inline where the package wrote it (a notebook); on the website, from its own script.
+    var inline = root.querySelector("script.explorer-data");
+    var data = inline ? JSON.parse(inline.textContent) : window.explorerData[root.id];
     var inputs = root.querySelectorAll(".explorer-sliders input");
     var panels = {};
     Object.keys(data.panels).forEach(function (name) { panels[name] = data.panels[name].slice(); });
