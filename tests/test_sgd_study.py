@@ -1,3 +1,4 @@
+import itertools
 import math
 
 import numpy as np
@@ -7,18 +8,21 @@ import torch
 from descent.data import make_line_data
 from descent.fit import fastest_learning_rate, fit_gradient_descent, least_squares
 from descent.loss import mse
-from descent.minibatch import fit_minibatch_sgd
+from descent.minibatch import fit_minibatch_sgd, minibatch_gradients
 from descent.sgd_study import (
+    LEARNING_RATES,
     best_rate_index,
     distance_to_optimum,
     excess_loss,
     full_batch_paths,
     full_batch_rates,
     line_data_sets,
+    minibatch_spread_ratio,
     named_quartiles,
     optima,
     quartiles,
     sgd_paths,
+    tuned_sgd,
 )
 
 START = (-1.0, 1.0)
@@ -142,3 +146,61 @@ def test_quartiles_match_numpy():
 def test_named_quartiles():
     values = torch.tensor([4.0, 1.0, 3.0, 2.0, 5.0])
     assert named_quartiles("x", values) == {"x_q1": 2.0, "x_median": 3.0, "x_q3": 4.0}
+
+
+def test_learning_rates_run_from_2_down_each_sqrt_2_apart():
+    rates = torch.tensor(LEARNING_RATES, dtype=torch.float64)
+    assert rates[0] == 2 and rates[-1] == pytest.approx(2**-11)
+    assert torch.allclose(rates[:-1] / rates[1:], torch.tensor(2**0.5, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 4, 5, 6])
+def test_minibatch_spread_ratio_is_exact_for_every_batch_drawn_without_replacement(batch_size):
+    # Ground truth by enumeration: a shuffle's batch is each set of b distinct examples with the
+    # same probability, so the variance of the batch mean is the variance over all those sets.
+    values = torch.randn(7, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+    means = torch.stack(
+        [values[list(batch)].mean() for batch in itertools.combinations(range(7), batch_size)]
+    )
+    measured = (values.var(correction=0) / means.var(correction=0)).sqrt().item()
+    assert minibatch_spread_ratio(7, batch_size) == pytest.approx(measured, rel=1e-12)
+
+
+def test_minibatch_spread_ratio_by_hand():
+    assert minibatch_spread_ratio(100, 1) == 1  # one example is one example
+    assert minibatch_spread_ratio(100, 25) == pytest.approx(33**0.5)  # √(25·99/75), above √25
+    assert minibatch_spread_ratio(100, 100) == math.inf  # the full gradient does not scatter
+
+
+def test_minibatch_spread_ratio_is_what_shuffled_minibatches_measure():
+    x, y = make_line_data()
+    a, generator = torch.tensor(START), torch.Generator().manual_seed(5)
+    single = minibatch_gradients(x, y, a, 1, 1, generator)  # every example once
+    minibatch = minibatch_gradients(x, y, a, 25, 2000, generator)
+    # Both clouds are centred exactly on the full gradient (whole epochs), hence correction=0.
+    measured = (single.std(dim=0, correction=0) / minibatch.std(dim=0, correction=0)).mean()
+    assert measured.item() == pytest.approx(minibatch_spread_ratio(100, 25), rel=0.03)
+    assert measured > 25**0.5 * 1.08  # sampling with replacement would give √25
+
+
+@pytest.mark.parametrize("decay_steps", [None, 3.0])
+def test_tuned_sgd_keeps_the_rate_of_the_smallest_median(data_sets, decay_steps):
+    xs, ys = data_sets
+    lr, runs = tuned_sgd(xs, ys, SEEDS, START, 8, 15, decay_steps, distance_to_optimum)
+    assert runs.shape == (3, 16)
+    for s, seed in enumerate(SEEDS):  # the runs are fit_minibatch_sgd's at that rate
+        fit = fit_minibatch_sgd(xs[s], ys[s], START, lr, 8, epochs=3, seed=seed,
+                                decay_steps=decay_steps)  # fmt: skip
+        expected = torch.dist(fit.final, least_squares(xs[s], ys[s])).item()
+        assert runs[s, -1].item() == pytest.approx(expected, abs=1e-4)
+    for other in LEARNING_RATES:  # and no rate of the grid ends with a smaller median
+        paths = sgd_paths(xs, ys, SEEDS, START, [other], 8, 15, decay_steps)
+        finals = distance_to_optimum(xs, ys, paths)[0, :, -1].nan_to_num(math.inf)
+        assert runs[:, -1].median() <= finals.median() + 1e-6  # + rounding of one rate alone
+
+
+def test_tuned_sgd_measures_the_excess_loss_by_default(data_sets):
+    xs, ys = data_sets
+    lr, runs = tuned_sgd(xs, ys, SEEDS, START, 10, 12)
+    paths = sgd_paths(xs, ys, SEEDS, START, [lr], 10, 12)
+    assert torch.allclose(runs, excess_loss(xs, ys, paths)[0], atol=1e-6)

@@ -6,13 +6,30 @@ result holds for data like the lesson's, not for one lucky draw. The runs of eve
 learning rate advance together as one tensor, which keeps thousands of steps fast.
 """
 
-from collections.abc import Iterator, Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import torch
 
 from descent.data import make_line_data
 from descent.minibatch import learning_rate_at
+
+LEARNING_RATES = tuple(2 ** (-k / 2) for k in range(-2, 23))  # 2 down to about 0.0005, √2 apart
+
+
+def minibatch_spread_ratio(n: int, batch_size: int) -> float:
+    """How many times narrower the gradients of minibatches scatter than single examples'.
+
+    A shuffle draws a batch's ``b`` examples out of ``n`` without replacement, never one twice.
+    The variance of their mean is then the examples' variance (over all ``n``) divided by ``b``
+    and multiplied by ``(n - b) / (n - 1)``, so the spread (the standard deviation) shrinks by
+    ``sqrt(b (n - 1) / (n - b))``, a little more than ``sqrt(b)``. A batch of all the examples
+    does not scatter at all: the ratio is infinite.
+    """
+    if batch_size == n:
+        return math.inf
+    return math.sqrt(batch_size * (n - 1) / (n - batch_size))
 
 
 def line_data_sets(n: int, seeds: Sequence[int]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -104,6 +121,27 @@ def best_rate_index(losses: torch.Tensor) -> int:
     worst = torch.finfo(losses.dtype).max
     finite = torch.where(losses.isfinite(), losses, worst)
     return finite.quantile(0.5, dim=1).argmin().item()
+
+
+def tuned_sgd(
+    xs: torch.Tensor,
+    ys: torch.Tensor,
+    seeds: Sequence[int],
+    start: tuple[float, float],
+    batch_size: int,
+    steps: int,
+    decay_steps: float | None = None,
+    measure: Callable[..., torch.Tensor] = excess_loss,
+) -> tuple[float, torch.Tensor]:
+    """Minibatch SGD at its best rate of ``LEARNING_RATES``: the one whose runs end with the
+    smallest median ``measure`` over the seeds (``excess_loss`` or ``distance_to_optimum``).
+
+    Returns that rate and the ``measure`` of its runs at every step, ``(S, steps + 1)``.
+    """
+    paths = sgd_paths(xs, ys, seeds, start, LEARNING_RATES, batch_size, steps, decay_steps)
+    runs = measure(xs, ys, paths)  # (L, S, steps + 1)
+    best = best_rate_index(runs[:, :, -1])
+    return LEARNING_RATES[best], runs[best]
 
 
 def quartiles(values: torch.Tensor, dim: int = 0) -> torch.Tensor:
