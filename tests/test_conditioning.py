@@ -105,6 +105,14 @@ def test_a_standardized_input_needs_a_single_step(data):
     assert steps_to_tolerance(standardized, y, best_learning_rate(standardized)) == 1
 
 
+def test_one_step_on_a_standardized_input_lands_on_the_optimum(data):
+    x, y = data
+    standardized = standardize(scale_input(x, shift=10.0).double())[0]
+    one_step = gradient_descent_path(standardized, y.double(), 1)
+    assert one_step.dtype == torch.float64
+    assert torch.dist(one_step[-1], least_squares(standardized, y.double())) < 1e-12
+
+
 def test_steps_to_tolerance_gives_up_when_diverging(data):
     x, y = data
     assert steps_to_tolerance(x, y, lr=3 * best_learning_rate(x), max_steps=200) == 200

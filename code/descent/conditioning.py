@@ -80,4 +80,5 @@ def steps_to_tolerance(
 def gradient_descent_path(x: torch.Tensor, y: torch.Tensor, steps: int) -> torch.Tensor:
     """``steps`` steps of gradient descent at the best learning rate, from ``a = 0``."""
     gradient = partial(mse_gradient, x, y)
-    return heavy_ball(gradient, torch.zeros(2), best_learning_rate(x), momentum=0.0, steps=steps)
+    start = torch.zeros(2, dtype=x.dtype)  # float64 inputs run in float64
+    return heavy_ball(gradient, start, best_learning_rate(x), momentum=0.0, steps=steps)
