@@ -1,5 +1,6 @@
 from functools import partial
 
+import numpy as np
 import pytest
 import torch
 
@@ -9,12 +10,13 @@ from descent.comparison import (
     largest_gap_to_torch,
     largest_stable_lr,
     losses_along,
+    polyak_parameters,
     race,
     stability_limits,
     steps_below,
     tuned_run,
 )
-from descent.conditioning import transform_input
+from descent.conditioning import scale_input
 from descent.data import make_line_data
 from descent.fit import least_squares, mse_gradient
 from descent.loss import mse
@@ -57,7 +59,8 @@ def test_steps_below_counts_the_first_step_after_which_it_stays_below():
 
 def test_tuned_run_picks_the_fastest_learning_rate_of_the_grid():
     lrs = torch.tensor([0.05, 0.2, 0.5, 0.9, 1.2])
-    lr, path, steps = tuned_run(GRADIENT_DESCENT, x, y, START, lrs, 300, 1e-6)
+    lr, momentum, path, steps = tuned_run(GRADIENT_DESCENT, x, y, START, lrs, 300, 1e-6)
+    assert momentum is None
     counts = {}
     for candidate in lrs.tolist():  # one run per learning rate, counted by hand
         alone = heavy_ball(bowl_gradient(x, y), torch.tensor(START, dtype=torch.float64),
@@ -68,19 +71,62 @@ def test_tuned_run_picks_the_fastest_learning_rate_of_the_grid():
     assert path.shape == (301, 2) and excess_loss(x, y, path[steps]) < 1e-6
 
 
-def test_race_runs_every_method():
-    methods = {"gd": GRADIENT_DESCENT, "adam": adam}
-    result = race(methods, x, y, START, torch.tensor([0.1, 0.5]), 100, 1e-6)
-    assert list(result) == ["gd", "adam"]
-    assert all(path.shape == (101, 2) for _, path, _ in result.values())
+def test_tuned_run_tunes_the_momentum_too():
+    lrs, momenta = torch.tensor([0.2, 0.5, 0.8]), torch.tensor([0.0, 0.1, 0.5, 0.9])
+    best = tuned_run(heavy_ball, x, y, START, lrs, 300, 1e-6, momenta)
+    counts = {}
+    for lr in lrs.tolist():  # one run per pair, counted by hand
+        for beta in momenta.tolist():
+            alone = heavy_ball(bowl_gradient(x, y), torch.tensor(START, dtype=torch.float64),
+                               lr, beta, 300)  # fmt: skip
+            below = (excess_loss(x, y, alone) < 1e-6).tolist()
+            counts[lr, beta] = next((t for t in range(301) if all(below[t:])), 301)
+    assert best.steps == min(counts.values())
+    chosen = min(counts, key=lambda pair: abs(pair[0] - best.lr) + abs(pair[1] - best.momentum))
+    assert counts[chosen] == best.steps
+    assert best.momentum > 0  # on this bowl some momentum beats gradient descent
+    assert best.steps < min(steps for (_, beta), steps in counts.items() if beta == 0.0)
+
+
+def test_race_runs_every_method_and_tunes_the_momentum_it_is_given():
+    methods = {"gd": GRADIENT_DESCENT, "hb": heavy_ball, "adam": adam}
+    momenta = {"hb": torch.tensor([0.0, 0.5])}
+    result = race(methods, x, y, START, torch.tensor([0.1, 0.5]), 100, 1e-6, momenta)
+    assert list(result) == ["gd", "hb", "adam"]
+    assert all(run.path.shape == (101, 2) for run in result.values())
+    assert result["gd"].momentum is None and result["adam"].momentum is None
+    assert result["hb"].momentum in (0.0, 0.5)
+
+
+@pytest.mark.parametrize("shift", [0.0, 3.0, 10.0])
+def test_polyak_parameters_shrink_both_extreme_directions_by_the_root_of_beta(shift):
+    """The heavy ball's error along curvature λ follows the companion matrix
+    [[1 + β - ηλ, -β], [1, 0]]; with Polyak's settings its spectral radius is √β at λmin and at
+    λmax, and no nearby setting has a smaller worst case."""
+    inputs = scale_input(x, shift=shift)
+    extremes = np.linalg.eigvalsh(2 / len(x) * inputs.double().T.numpy() @ inputs.double().numpy())
+
+    def worst(lr, beta):
+        return max(
+            np.abs(np.linalg.eigvals([[1 + beta - lr * lam, -beta], [1.0, 0.0]])).max()
+            for lam in extremes
+        )
+
+    lr, beta = polyak_parameters(inputs)
+    kappa = extremes[-1] / extremes[0]
+    assert beta == pytest.approx(((kappa**0.5 - 1) / (kappa**0.5 + 1)) ** 2)
+    assert worst(lr, beta) == pytest.approx(beta**0.5, rel=1e-6)
+    assert worst(lr, beta) < (kappa - 1) / (kappa + 1)  # better than gradient descent's best
+    for nudged in [(lr * 1.01, beta), (lr * 0.99, beta), (lr, beta * 1.01), (lr, beta * 0.99)]:
+        assert worst(*nudged) > worst(lr, beta)
 
 
 @pytest.mark.parametrize(("method", "momentum", "look_ahead"),
                          [(heavy_ball, 0.0, False), (heavy_ball, 0.9, False),
                           (nesterov, 0.9, True)])  # fmt: skip
-@pytest.mark.parametrize("shift", [0.0, -3.0])
+@pytest.mark.parametrize("shift", [0.0, 3.0])
 def test_the_measured_stable_limit_is_the_predicted_one(method, momentum, look_ahead, shift):
-    inputs = transform_input(x, shift=shift)
+    inputs = scale_input(x, shift=shift)
     curvature = torch.linalg.eigvalsh(2 / len(x) * inputs.double().T @ inputs.double()).max()
     predicted = momentum_limit(curvature.item(), momentum, nesterov=look_ahead)
     lrs = torch.logspace(-3, 1, 2001)

@@ -6,13 +6,14 @@ from descent.conditioning import (
     best_learning_rate,
     condition_number,
     gradient_descent_path,
+    scale_input,
     standardize,
     steps_to_tolerance,
     to_original_units,
-    transform_input,
 )
 from descent.data import make_line_data
 from descent.fit import fit_gradient_descent, least_squares
+from descent.lesson import LOSS_TOLERANCE
 from descent.loss import mse
 from descent.regimes import hessian
 
@@ -24,7 +25,7 @@ def data():
 
 def test_condition_number_matches_numpy(data):
     x, _ = data
-    for inputs in (x, transform_input(x, shift=-10.0), transform_input(x, scale=0.1)):
+    for inputs in (x, scale_input(x, shift=10.0), scale_input(x, scale=10.0)):
         expected = np.linalg.cond(hessian(inputs.double()).numpy())
         assert condition_number(inputs) == pytest.approx(expected, rel=1e-9)
 
@@ -32,20 +33,20 @@ def test_condition_number_matches_numpy(data):
 def test_the_chapters_claims_about_the_lesson_and_the_shifted_input(data):
     x, _ = data
     assert 2.5 < condition_number(x) < 3.5  # "about 3"
-    assert 2e4 < condition_number(transform_input(x, shift=-10.0)) < 4e4  # "about 30 000"
+    assert 2e4 < condition_number(scale_input(x, shift=10.0)) < 4e4  # "about 30 000"
 
 
-def test_transform_input_moves_only_the_input_column(data):
+def test_scale_input_multiplies_then_shifts_only_the_input_column(data):
     x, _ = data
-    moved = transform_input(x, shift=-10.0, scale=2.0)
-    assert torch.allclose(moved[:, 0], (x[:, 0] + 10.0) / 2.0)
+    moved = scale_input(x, shift=10.0, scale=2.0)
+    assert torch.allclose(moved[:, 0], 2.0 * x[:, 0] + 10.0)
     assert torch.equal(moved[:, 1], torch.ones(len(x)))
     assert torch.equal(x, make_line_data()[0])  # the original is left alone
 
 
 def test_standardize_gives_mean_zero_deviation_one_and_a_round_bowl(data):
     x, _ = data
-    standardized, mean, std = standardize(transform_input(x, shift=-10.0))
+    standardized, mean, std = standardize(scale_input(x, shift=10.0))
     assert standardized[:, 0].mean().item() == pytest.approx(0.0, abs=1e-5)
     assert standardized[:, 0].std(correction=0).item() == pytest.approx(1.0, abs=1e-5)
     assert mean == pytest.approx(x[:, 0].mean().item() + 10.0, abs=1e-5)
@@ -56,8 +57,8 @@ def test_standardize_gives_mean_zero_deviation_one_and_a_round_bowl(data):
 
 def test_to_original_units_gives_the_same_predictions(data):
     x, _ = data
-    standardized, mean, std = standardize(transform_input(x, shift=-10.0))
-    shifted = transform_input(x, shift=-10.0)
+    standardized, mean, std = standardize(scale_input(x, shift=10.0))
+    shifted = scale_input(x, shift=10.0)
     for params in (torch.tensor([1.0, 2.0]), torch.tensor([-3.0, 0.5])):
         mapped = to_original_units(params, mean, std)
         assert torch.allclose(standardized @ params, shifted @ mapped, atol=1e-4)
@@ -65,7 +66,7 @@ def test_to_original_units_gives_the_same_predictions(data):
 
 def test_the_standardized_fit_maps_back_to_least_squares(data):
     x, y = data
-    shifted = transform_input(x, shift=-10.0)
+    shifted = scale_input(x, shift=10.0)
     standardized, mean, std = standardize(shifted)
     fit = fit_gradient_descent(standardized, y, start=(0.0, 0.0), lr=0.5, steps=5)
     assert torch.allclose(to_original_units(fit.final, mean, std), least_squares(shifted, y),
@@ -90,18 +91,26 @@ def count_steps_directly(x, y, lr, tol):
     raise AssertionError("did not converge")
 
 
-@pytest.mark.parametrize("shift", [0.0, -2.0])
+@pytest.mark.parametrize("shift", [0.0, 2.0])
 def test_steps_to_tolerance_matches_a_direct_count(data, shift):
     x, y = data
-    inputs = transform_input(x, shift=shift)
+    inputs = scale_input(x, shift=shift)
     lr = best_learning_rate(inputs)
-    assert steps_to_tolerance(inputs, y, lr) == count_steps_directly(inputs, y, lr, 1e-6)
+    assert steps_to_tolerance(inputs, y, lr) == count_steps_directly(inputs, y, lr, LOSS_TOLERANCE)
 
 
 def test_a_standardized_input_needs_a_single_step(data):
     x, y = data
-    standardized, _, _ = standardize(transform_input(x, shift=-10.0))
+    standardized, _, _ = standardize(scale_input(x, shift=10.0))
     assert steps_to_tolerance(standardized, y, best_learning_rate(standardized)) == 1
+
+
+def test_one_step_on_a_standardized_input_lands_on_the_optimum(data):
+    x, y = data
+    standardized = standardize(scale_input(x, shift=10.0).double())[0]
+    one_step = gradient_descent_path(standardized, y.double(), 1)
+    assert one_step.dtype == torch.float64
+    assert torch.dist(one_step[-1], least_squares(standardized, y.double())) < 1e-12
 
 
 def test_steps_to_tolerance_gives_up_when_diverging(data):
@@ -111,7 +120,7 @@ def test_steps_to_tolerance_gives_up_when_diverging(data):
 
 def test_steps_grow_with_the_condition_number(data):
     x, y = data
-    settings = [x, transform_input(x, scale=0.1), transform_input(x, shift=-3.0)]
+    settings = [x, scale_input(x, scale=10.0), scale_input(x, shift=3.0)]
     kappas = [condition_number(inputs) for inputs in settings]
     steps = [steps_to_tolerance(inputs, y, best_learning_rate(inputs)) for inputs in settings]
     assert sorted(kappas) == kappas and sorted(steps) == steps

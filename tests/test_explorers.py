@@ -16,7 +16,12 @@ from descent.conditioning import (
     gradient_descent_path,
     steps_to_tolerance,
 )
-from descent.conditioning_explorers import momentum_explorer, scaling_explorer
+from descent.conditioning_explorers import (
+    momentum_explorer,
+    outcome,
+    scaling_explorer,
+    tolerance,
+)
 from descent.data import make_line_data
 from descent.explorer_figures import (
     MAX_STEPS,
@@ -26,6 +31,7 @@ from descent.explorer_figures import (
     slope_explorer,
 )
 from descent.explorers import (
+    MomentumRun,
     learning_rate_runs,
     loss_ellipses,
     regime,
@@ -263,6 +269,15 @@ def test_every_scaling_state_is_the_conditioning_functions_run():
         assert f"needs {needed:,} steps" in state["summary"]
         assert close(state["path"], gradient_descent_path(inputs, Y, explorer.facts["steps"]))
         assert close(state["optimum"], least_squares(inputs.double(), Y.double()))
+
+
+def test_the_explorers_write_their_tolerance_as_the_edition_does(monkeypatch):
+    assert tolerance() == "10⁻⁶"  # the lesson's LOSS_TOLERANCE, 1e-6
+    monkeypatch.setattr("descent.conditioning_explorers.TOLERANCE", 1e-4)
+    run = MomentumRun(0.1, 0.0, torch.zeros(2, 2), torch.tensor([1.0, 1e-5]), 1)
+    assert outcome(run, 1000) == "within 10⁻⁴ of the lowest loss after 1 steps"
+    stuck = MomentumRun(0.1, 0.0, torch.zeros(2, 2), torch.tensor([1.0, 0.5]), None)
+    assert outcome(stuck, 1000) == "not within 10⁻⁴ of the lowest loss in 1,000 steps"
 
 
 # --- The page's markup -----------------------------------------------------------------------

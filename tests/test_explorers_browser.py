@@ -36,7 +36,7 @@ ON_PAGES = [  # (page, explorer) of the book's own pages
     ("gradient-descent", "learning-rate"),
     ("stochastic-gradient-descent", "batch-size"),
     ("feature-scaling", "scaling"),
-    ("momentum-and-adam", "momentum"),
+    ("momentum", "momentum"),
 ]
 PAGE_BUDGET, SCRIPT_BUDGET = 150_000, 20_000  # bytes
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'"

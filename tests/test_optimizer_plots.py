@@ -2,7 +2,7 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from descent.conditioning import condition_number, transform_input
+from descent.conditioning import condition_number, scale_input
 from descent.data import make_line_data
 from descent.fit import least_squares
 from descent.optimizer_plots import (
@@ -13,7 +13,7 @@ from descent.optimizer_plots import (
 )
 
 x, y = make_line_data(n=30)
-shifted = transform_input(x, shift=-3.0)
+shifted = scale_input(x, shift=3.0)
 
 
 @pytest.fixture(autouse=True)

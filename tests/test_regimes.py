@@ -15,6 +15,7 @@ from descent.regimes import (
     plot_regime_paths,
     predicted_steps,
     regime,
+    step_counts_row,
 )
 
 START = (-1.0, 1.0)
@@ -92,6 +93,17 @@ def test_predicted_steps_on_a_diagonal_bowl_by_hand():
     assert predicted_steps(x, y, (1.0, 0.0), lr) == 5
     assert math.isinf(predicted_steps(x, y, (1.0, 0.0), 0.3))  # factor 1 - 2.4 = -1.4
     assert predicted_steps(x, y, (0.0, 0.0), lr) == 0  # already there
+
+
+def test_step_counts_row_on_a_diagonal_bowl_by_hand():
+    # Hessian diag(8, 2), as above: factors 1 - 0.1·2 = 0.8 and 1 - 0.1·8 = 0.2, and the start's
+    # error, 1 along the sharp axis only, falls below 10⁻³ after 5 steps.
+    x, y = torch.tensor([[2.0, 1.0], [-2.0, 1.0]]), torch.zeros(2)
+    row = step_counts_row(x, y, (1.0, 0.0), 0.1, 1e-3, 100)
+    assert row == {"lr": 0.1, "regime": "smooth", "factor_min": pytest.approx(0.8),
+                   "factor_max": pytest.approx(0.2), "predicted": 5, "measured": 5}  # fmt: skip
+    away = step_counts_row(x, y, (1.0, 0.0), 0.3, 1e-3, 100)  # 1 - 2.4 = -1.4: it diverges
+    assert (away["regime"], away["predicted"], away["measured"]) == ("diverges", "∞", "≥ 100")
 
 
 def test_distances_by_hand():

@@ -4,8 +4,10 @@ The optimizers of :mod:`descent.optimizers` work element by element, so a batch 
 points (one per row) with a column of learning rates runs many settings in one go.
 """
 
+import math
 from collections.abc import Callable
 from functools import partial
+from typing import NamedTuple
 
 import torch
 from torch.optim import SGD, Adam
@@ -39,11 +41,19 @@ def excess_loss(x: torch.Tensor, y: torch.Tensor, params: torch.Tensor) -> torch
 
 
 def run_many(
-    method: Method, x: torch.Tensor, y: torch.Tensor, start, lrs: torch.Tensor, steps: int
+    method: Method,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    start,
+    lrs: torch.Tensor,
+    steps: int,
+    **settings: torch.Tensor,
 ) -> torch.Tensor:
-    """The paths of ``method`` from ``start``, one per learning rate: shape (steps + 1, lrs, 2)."""
+    """The paths of ``method`` from ``start``, one per learning rate: shape (steps + 1, lrs, 2).
+    Other ``settings`` (a momentum) give one value per learning rate."""
     starts = torch.tensor(start, dtype=torch.float64).expand(len(lrs), 2)
-    return method(bowl_gradient(x, y), starts, lr=lrs.double()[:, None], steps=steps)
+    columns = {name: values.double()[:, None] for name, values in settings.items()}
+    return method(bowl_gradient(x, y), starts, lr=lrs.double()[:, None], steps=steps, **columns)
 
 
 def steps_below(excess: torch.Tensor, tol: float) -> torch.Tensor:
@@ -54,17 +64,37 @@ def steps_below(excess: torch.Tensor, tol: float) -> torch.Tensor:
     return last_above + 1
 
 
+class Tuned(NamedTuple):
+    lr: float
+    momentum: float | None  # None: the method has no momentum to tune
+    path: torch.Tensor
+    steps: int
+
+
 def tuned_run(
-    method: Method, x, y, start, lrs: torch.Tensor, steps: int, tol: float
-) -> tuple[float, torch.Tensor, int]:
-    """The learning rate of ``lrs`` that gets the loss within ``tol`` of its minimum in the fewest
-    steps (ties: the lower final loss), its path, and that number of steps."""
-    paths = run_many(method, x, y, start, lrs, steps)
+    method: Method,
+    x,
+    y,
+    start,
+    lrs: torch.Tensor,
+    steps: int,
+    tol: float,
+    momenta: torch.Tensor | None = None,
+) -> Tuned:
+    """The learning rate of ``lrs`` (and, given ``momenta``, the momentum) that gets the loss
+    within ``tol`` of its minimum in the fewest steps (ties: the lower final loss), its path,
+    and that number of steps."""
+    settings = {}
+    if momenta is not None:  # every pair of a learning rate and a momentum
+        lrs, betas = torch.cartesian_prod(lrs.double(), momenta.double()).T
+        settings["momentum"] = betas
+    paths = run_many(method, x, y, start, lrs, steps, **settings)
     excess = excess_loss(x, y, paths)
     needed = steps_below(excess, tol)
     final = torch.nan_to_num(excess[-1], nan=torch.inf)
     best = min(range(len(lrs)), key=lambda i: (needed[i].item(), final[i].item()))
-    return lrs[best].item(), paths[:, best].float(), needed[best].item()
+    momentum = settings["momentum"][best].item() if settings else None
+    return Tuned(lrs[best].item(), momentum, paths[:, best].float(), needed[best].item())
 
 
 def largest_stable_lr(method: Method, x, y, start, lrs: torch.Tensor, steps: int) -> float:
@@ -77,10 +107,22 @@ def largest_stable_lr(method: Method, x, y, start, lrs: torch.Tensor, steps: int
 
 
 def race(
-    methods: dict[str, Method], x, y, start, lrs: torch.Tensor, steps: int, tol: float
-) -> dict[str, tuple[float, torch.Tensor, int]]:
-    """Each method's :func:`tuned_run` on the bowl of ``(x, y)``, by name."""
-    return {name: tuned_run(m, x, y, start, lrs, steps, tol) for name, m in methods.items()}
+    methods: dict[str, Method],
+    x,
+    y,
+    start,
+    lrs: torch.Tensor,
+    steps: int,
+    tol: float,
+    momenta: dict[str, torch.Tensor] | None = None,
+) -> dict[str, Tuned]:
+    """Each method's :func:`tuned_run` on the bowl of ``(x, y)``, by name; the methods named in
+    ``momenta`` have their momentum tuned too, over the values given."""
+    momenta = momenta or {}
+    return {
+        name: tuned_run(method, x, y, start, lrs, steps, tol, momenta.get(name))
+        for name, method in methods.items()
+    }
 
 
 def stability_limits(
@@ -125,11 +167,25 @@ def largest_gap_to_torch(x, y, start, lr: float, momentum: float, steps: int) ->
     return torch.cat(gaps).max().item()
 
 
-def four_methods(momentum: float) -> dict[str, Method]:
-    """Gradient descent, the heavy ball, Nesterov (both with ``momentum``) and Adam, by name."""
+def four_methods() -> dict[str, Method]:
+    """Gradient descent, the heavy ball, Nesterov (both still to be given a momentum) and Adam,
+    by name."""
     return {
         "gd": partial(heavy_ball, momentum=0.0),
-        "hb": partial(heavy_ball, momentum=momentum),
-        "nesterov": partial(nesterov, momentum=momentum),
+        "hb": heavy_ball,
+        "nesterov": nesterov,
         "adam": adam,
     }
+
+
+def polyak_parameters(x: torch.Tensor) -> tuple[float, float]:
+    """Polyak's learning rate and momentum for the heavy ball on the bowl of ``x``.
+
+    With ``lr = 4 / (√λmax + √λmin)²`` and ``β = ((√κ - 1) / (√κ + 1))²`` the error along the
+    gentlest and along the sharpest direction both shrink by ``√β`` per step, the smallest
+    worst-case factor the heavy ball can reach; gradient descent's best is ``(κ - 1)/(κ + 1)``.
+    """
+    gentlest, sharpest = curvatures(x)
+    root_kappa = math.sqrt(sharpest / gentlest)
+    lr = 4 / (math.sqrt(sharpest) + math.sqrt(gentlest)) ** 2
+    return lr, ((root_kappa - 1) / (root_kappa + 1)) ** 2

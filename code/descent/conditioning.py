@@ -6,8 +6,11 @@ import numpy as np
 import torch
 
 from descent.fit import mse_gradient
+from descent.lesson import LOSS_TOLERANCE
 from descent.optimizers import heavy_ball
 from descent.regimes import curvatures
+
+SHIFT = 10.0  # how far the chapters on feature scaling move the lesson's input to the right
 
 
 def condition_number(x: torch.Tensor) -> float:
@@ -16,10 +19,10 @@ def condition_number(x: torch.Tensor) -> float:
     return sharpest / gentlest
 
 
-def transform_input(x: torch.Tensor, shift: float = 0.0, scale: float = 1.0) -> torch.Tensor:
-    """A copy of ``x`` whose input column is ``(x - shift) / scale``; the column of ones stays."""
+def scale_input(x: torch.Tensor, shift: float = 0.0, scale: float = 1.0) -> torch.Tensor:
+    """A copy of ``x`` whose input column is ``scale·x + shift``; the column of ones stays."""
     moved = x.clone()
-    moved[:, 0] = (x[:, 0] - shift) / scale
+    moved[:, 0] = scale * x[:, 0] + shift
     return moved
 
 
@@ -27,7 +30,9 @@ def standardize(x: torch.Tensor) -> tuple[torch.Tensor, float, float]:
     """The input rescaled to mean 0 and standard deviation 1, with the mean and deviation used."""
     mean = x[:, 0].mean().item()
     std = x[:, 0].std(correction=0).item()  # the population deviation, as scikit-learn uses
-    return transform_input(x, shift=mean, scale=std), mean, std
+    standardized = x.clone()
+    standardized[:, 0] = (x[:, 0] - mean) / std  # the column of ones stays
+    return standardized, mean, std
 
 
 def to_original_units(params: torch.Tensor, mean: float, std: float) -> torch.Tensor:
@@ -45,7 +50,11 @@ def best_learning_rate(x: torch.Tensor) -> float:
 
 
 def steps_to_tolerance(
-    x: torch.Tensor, y: torch.Tensor, lr: float, tol: float = 1e-6, max_steps: int = 1_000_000
+    x: torch.Tensor,
+    y: torch.Tensor,
+    lr: float,
+    tol: float = LOSS_TOLERANCE,
+    max_steps: int = 1_000_000,
 ) -> int:
     """Steps of gradient descent from ``a = 0`` until the loss is within ``tol`` of its minimum.
 
@@ -71,4 +80,5 @@ def steps_to_tolerance(
 def gradient_descent_path(x: torch.Tensor, y: torch.Tensor, steps: int) -> torch.Tensor:
     """``steps`` steps of gradient descent at the best learning rate, from ``a = 0``."""
     gradient = partial(mse_gradient, x, y)
-    return heavy_ball(gradient, torch.zeros(2), best_learning_rate(x), momentum=0.0, steps=steps)
+    start = torch.zeros(2, dtype=x.dtype)  # float64 inputs run in float64
+    return heavy_ball(gradient, start, best_learning_rate(x), momentum=0.0, steps=steps)

@@ -3,7 +3,7 @@
 
 import torch
 
-from descent.conditioning import transform_input
+from descent.conditioning import scale_input
 from descent.explorer_figures import START, contour_svg, flat, line
 from descent.explorer_html import (
     Explorer,
@@ -17,16 +17,20 @@ from descent.explorer_html import (
 from descent.explorers import bowl_ellipses, momentum_runs, scaling_runs
 from descent.fit import least_squares
 from descent.i18n import _
-from descent.numbers import count, number, significant
+from descent.lesson import LOSS_TOLERANCE as TOLERANCE
+from descent.numbers import count, formatted, number, significant
 
-TOLERANCE = 1e-6  # "close enough": the loss this near its minimum, as both chapters count steps
+
+def tolerance() -> str:
+    """``LOSS_TOLERANCE`` as the edition writes numbers, for the explorers' sentences."""
+    return formatted(TOLERANCE, ".0e")
 
 
 # --- Momentum --------------------------------------------------------------------------------
 def momentum_explorer(x, y, shift: float = 3.0, start=START, steps: int = 50, max_steps=1000):
     """The heavy ball and plain gradient descent side by side, in a narrow valley: the loss of
     the same points moved ``shift`` to the right."""
-    narrow = transform_input(x, shift=-shift)
+    narrow = scale_input(x, shift=shift)
     lrs, momenta = (0.01, 0.02, 0.04, 0.09, 0.12, 0.15), (0.0, 0.5, 0.8, 0.9, 0.95)
     runs = momentum_runs(narrow, y, start, lrs, momenta, steps, TOLERANCE, max_steps)
     best = least_squares(narrow, y)
@@ -93,7 +97,7 @@ def momentum_explorer(x, y, shift: float = 3.0, start=START, steps: int = 50, ma
     legend = [
         ("path", _("heavy ball")),
         ("compare", _("gradient descent (β = 0)")),
-        ("floor", _("the tolerance, 10⁻⁶")),
+        ("floor", _("the tolerance, {tol}").format(tol=tolerance())),
     ]
     facts = {"shift": shift, "steps": steps, "max_steps": max_steps, "tol": TOLERANCE}
     return Explorer("momentum", sliders, svgs, states, legend, shared, facts)
@@ -105,11 +109,11 @@ def outcome(run, max_steps: int) -> str:
     if not end < begin:  # NaN or larger: it left
         return _("diverges")
     if run.steps_needed is None:
-        return _("not within 10⁻⁶ of the lowest loss in {steps} steps").format(
-            steps=count(max_steps)
+        return _("not within {tol} of the lowest loss in {steps} steps").format(
+            tol=tolerance(), steps=count(max_steps)
         )
-    return _("within 10⁻⁶ of the lowest loss after {steps} steps").format(
-        steps=count(run.steps_needed)
+    return _("within {tol} of the lowest loss after {steps} steps").format(
+        tol=tolerance(), steps=count(run.steps_needed)
     )
 
 
@@ -140,7 +144,7 @@ def scaling_explorer(x, y, steps: int = 50):
                 "summary": _(
                     "Input {scale}·x + {shift}, from {low} to {high}: condition number "
                     "κ = {kappa}. At its best learning rate, η = {lr}, gradient descent "
-                    "needs {steps} steps to come within 10⁻⁶ of the lowest loss."
+                    "needs {steps} steps to come within {tol} of the lowest loss."
                 ).format(
                     scale=number(run.scale),
                     shift=number(run.shift, 0),
@@ -149,6 +153,7 @@ def scaling_explorer(x, y, steps: int = 50):
                     kappa=significant(run.kappa, 3),
                     lr=significant(run.lr, 2),
                     steps=count(run.steps_needed),
+                    tol=tolerance(),
                 ),
             }
         )

@@ -14,8 +14,8 @@ from descent.conditioning import (
     best_learning_rate,
     condition_number,
     gradient_descent_path,
+    scale_input,
     steps_to_tolerance,
-    transform_input,
 )
 from descent.fit import (
     Fit,
@@ -25,6 +25,7 @@ from descent.fit import (
     mse_gradient,
     steps_to_reach,
 )
+from descent.lesson import LOSS_TOLERANCE
 from descent.loss import mse
 from descent.minibatch import fit_minibatch_sgd, steps_per_epoch
 from descent.optimizers import heavy_ball
@@ -163,7 +164,9 @@ def steps_within(excess: torch.Tensor, tol: float) -> int | None:
     return None if last == len(excess) - 1 else last + 1
 
 
-def momentum_runs(x, y, start, lrs, momenta, steps: int, tol: float = 1e-6, max_steps=2000):
+def momentum_runs(
+    x, y, start, lrs, momenta, steps: int, tol: float = LOSS_TOLERANCE, max_steps=2000
+):
     """The heavy ball for every learning rate and momentum (momentum 0 is gradient descent):
     the first ``steps`` steps, and the steps it needs, counted over ``max_steps``."""
     gradient = partial(mse_gradient, x, y)
@@ -186,14 +189,8 @@ class ScalingRun:
     inputs: torch.Tensor  # x with its input column ``scale·x + shift``
     kappa: float
     lr: float  # the best learning rate for these inputs
-    steps_needed: int  # from a = 0 until the loss is within 1e-6 of its minimum
+    steps_needed: int  # from a = 0 until the loss is within LOSS_TOLERANCE of its minimum
     path: torch.Tensor  # the first steps, from a = 0
-
-
-def scale_input(x: torch.Tensor, shift: float, scale: float) -> torch.Tensor:
-    """``x`` with its input column ``scale·x + shift``: ``transform_input`` undoes a shift and
-    a scale, so it is given their opposites."""
-    return transform_input(transform_input(x, scale=1 / scale), shift=-shift)
 
 
 def scaling_runs(x, y, shifts, scales, steps: int) -> dict[tuple[float, float], ScalingRun]:

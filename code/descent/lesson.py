@@ -9,3 +9,6 @@ START = (-1.0, 1.0)  # the slope and intercept gradient descent starts from
 LEARNING_RATE = 0.1
 STEPS = 100  # steps of gradient descent
 TOLERANCE = 1e-3  # "close enough" to the least-squares optimum, when we count steps
+# "Close enough" in loss: within this of its minimum, when the chapters on conditioning and
+# optimizers count steps.
+LOSS_TOLERANCE = 1e-6

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from descent.fit import least_squares
+from descent.fit import least_squares, steps_to_reach
 from descent.i18n import _
 from descent.loss import mse_surface
 from descent.numbers import formatted
@@ -72,6 +72,30 @@ def predicted_steps(
             return math.inf
         steps = max(steps, math.log(tol / error) / math.log(factor) if factor > 0 else 1)
     return math.ceil(steps)
+
+
+def step_counts_row(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    start: tuple[float, float],
+    lr: float,
+    tol: float,
+    max_steps: int,
+) -> dict[str, object]:
+    """What theory and a run say about one learning rate: its regime, the factors ``1 - lr·λ``
+    of the gentlest and the sharpest direction, and the steps to come within ``tol`` of the
+    optimum, predicted and counted (``"∞"`` and ``"≥ max_steps"`` when they never get there)."""
+    gentlest, sharpest = curvatures(x)
+    predicted = predicted_steps(x, y, start, lr, tol)
+    measured = steps_to_reach(x, y, start, lr, tol, max_steps)
+    return {
+        "lr": lr,
+        "regime": regime(x, lr),
+        "factor_min": 1 - lr * gentlest,
+        "factor_max": 1 - lr * sharpest,
+        "predicted": "∞" if predicted == math.inf else predicted,
+        "measured": f"≥ {max_steps}" if measured == max_steps else measured,
+    }
 
 
 def distances_to(params: torch.Tensor, optimum: torch.Tensor) -> torch.Tensor:
