@@ -13,6 +13,7 @@ from descent.fit import (
     largest_stable_learning_rate,
     least_squares,
     mse_gradient,
+    reproducible_lstsq,
     steps_to_reach,
 )
 from descent.loss import mse
@@ -59,8 +60,14 @@ def test_least_squares_does_not_read_unwritten_memory():
     zeros, nonzero = solve_in_fresh_memory("255"), solve_in_fresh_memory("1")
     assert zeros[0] == nonzero[0]
     # When this fails, PyTorch fills its pivot array itself (pytorch/pytorch#71222): the
-    # default driver is then reproducible too, and least_squares may drop driver="gels".
+    # default driver is then reproducible too, and reproducible_lstsq may drop driver="gels".
     assert zeros[1] != nonzero[1]
+
+
+def test_reproducible_lstsq_solves_what_the_default_driver_solves(data):
+    x, y = data
+    ours = reproducible_lstsq(x, y.unsqueeze(1)).solution
+    assert torch.allclose(ours, torch.linalg.lstsq(x, y.unsqueeze(1)).solution, atol=1e-5)
 
 
 def test_lesson_noise_lifts_the_intercept_by_half():

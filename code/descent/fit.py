@@ -23,9 +23,15 @@ class Fit:
 
 def least_squares(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """The parameters that minimise the MSE exactly, from ``torch.linalg.lstsq``."""
-    # "gels" (QR) suits an x of full rank and gives the same bits on every run; the default
-    # CPU driver does not: https://github.com/pytorch/pytorch/issues/71222
-    return torch.linalg.lstsq(x, y.unsqueeze(1), driver="gels").solution.squeeze(1)
+    return reproducible_lstsq(x, y.unsqueeze(1)).solution.squeeze(1)
+
+
+def reproducible_lstsq(x: torch.Tensor, y: torch.Tensor) -> torch.return_types.linalg_lstsq:
+    """``torch.linalg.lstsq`` with the same digits on every run."""
+    # The default CPU driver reads memory it never wrote: its last digits vary between runs.
+    # See https://github.com/pytorch/pytorch/issues/71222
+    # "gels" (QR) suits an x of full rank, as ours is, and gives the same bits every time.
+    return torch.linalg.lstsq(x, y, driver="gels")
 
 
 def mse_gradient(x: torch.Tensor, y: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
