@@ -167,6 +167,17 @@ def test_the_class_figure_draws_the_plane_to_scale_with_every_class():
     plt.close(fig)
 
 
+@pytest.mark.parametrize("classes", [2, 3])
+def test_the_class_figure_counts_in_its_title_the_classes_the_data_hold(classes):
+    x, labels = make_class_data(n=30)
+    kept = labels < classes  # drop the last classes: the title must follow the data
+    fig = plot_classes(x[kept], labels[kept], torch.zeros(3, classes))
+    ax = fig.axes[0]
+    assert ax.get_title() == f"{classes} classes and the model's regions"
+    assert len(ax.get_legend().get_texts()) == classes
+    plt.close(fig)
+
+
 def test_the_push_figure_draws_the_squared_error_limit():
     logits, labels = random_logits(n=20, classes=3)
     fig = plot_costs_and_pushes(point_costs(logits, labels))

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from descent.i18n import _
 from descent.loss import cross_entropy, mse
+from descent.numbers import count
 from descent.plots import DATA_COLOR, MODEL_COLOR, new_axes, new_axes_row
 
 CENTERS = ((-1.5, -1.0), (1.5, -1.0), (0.0, 1.5))  # the middle of each class's cloud of points
@@ -145,16 +146,20 @@ def most_confident_mistake(costs: PointCosts) -> int:
 
 def plot_classes(x: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -> Figure:
     """The points of each class, and the region where the model predicts each class."""
-    fig, ax = new_axes(_("Three classes and the model's regions"), "x₁", "x₂", size=(6, 5))
+    classes = labels.unique().tolist()  # the classes the data hold, not the ones we expect
+    title = _("{count} classes and the model's regions").format(count=count(len(classes)))
+    fig, ax = new_axes(title, "x₁", "x₂", size=(6, 5))
     low, high = x[:, :2].min().item() - 0.5, x[:, :2].max().item() + 0.5
     grid = torch.linspace(low, high, 301)  # a square around every point
     x1, x2 = torch.meshgrid(grid, grid, indexing="xy")
     plane = torch.stack([x1, x2, torch.ones_like(x1)], dim=-1)  # every place of the plane
     predicted = (plane @ weights).argmax(dim=-1)
-    ax.contourf(x1, x2, predicted, levels=[-0.5, 0.5, 1.5, 2.5], colors=CLASS_COLORS, alpha=0.15)
-    for k, (color, marker) in enumerate(zip(CLASS_COLORS, CLASS_MARKERS, strict=True)):
+    columns = weights.shape[1]  # one band per class the model scores
+    levels = [k - 0.5 for k in range(columns + 1)]
+    ax.contourf(x1, x2, predicted, levels=levels, colors=CLASS_COLORS[:columns], alpha=0.15)
+    for k in classes:
         mine = labels == k
-        ax.scatter(x[mine, 0], x[mine, 1], s=16, color=color, marker=marker,
+        ax.scatter(x[mine, 0], x[mine, 1], s=16, color=CLASS_COLORS[k], marker=CLASS_MARKERS[k],
                    label=_("class {number}").format(number=k))  # fmt: skip
     ax.set_aspect("equal")  # the plane drawn to scale: a region's border keeps its angle
     ax.legend(loc="upper left")
