@@ -156,6 +156,18 @@ def test_a_one_sentence_edit_changes_only_its_entry_in_the_catalog(mini_book):
     assert "#, fuzzy" in changed[0][1] and "one careful step" in changed[0][1]
 
 
+def test_a_renamed_page_gets_no_catalog_under_its_old_name(mini_book):
+    mini_book.write("chapter.md", "# A chapter\n\nSome prose.\n")
+    assert translate(mini_book.root, "es").returncode == 0
+    (mini_book.root / "book" / "chapter.md").rename(mini_book.root / "book" / "renamed.md")
+    mini_book.write("index.md", "# Mini book\n\n```{toctree}\nrenamed\n```\n")
+    assert translate(mini_book.root, "es").returncode == 0
+    catalogs = mini_book.root / "locales" / "es" / "LC_MESSAGES"
+    (catalogs / "chapter.po").unlink()  # the translator moves or removes the old catalog
+    assert translate(mini_book.root, "es").returncode == 0
+    assert (catalogs / "renamed.po").exists() and not (catalogs / "chapter.po").exists()
+
+
 def test_a_translation_without_the_agreed_term_fails_the_check_unless_marked(mini_book):
     mini_book.write("chapter.md", "# A chapter\n\nThe learning rate is small.\n")
     assert translate(mini_book.root, "es").returncode == 0

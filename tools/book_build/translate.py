@@ -43,6 +43,10 @@ def run(*command: str) -> None:
 
 def extract(pot_dir: Path) -> None:
     """Write one ``.pot`` per page, and one per Python source of messages, into ``pot_dir``."""
+    # A page that was renamed or removed leaves its template behind, and the update would
+    # create a catalog for it again: only this extraction's templates are kept.
+    for stale in pot_dir.glob("*.pot"):
+        stale.unlink()
     run(
         sys.executable, "-m", "sphinx", "-b", "gettext", "-n", "-W", "--keep-going", "-q",
         # The chapters run (from the English edition's cache): a glued figure's caption and
