@@ -19,6 +19,7 @@ extensions = [
     "book_build.player",  # the animation player's video and script as files
     "book_build.images",  # images with their size (no layout shift), lazy below the first
     "book_build.policy",  # a strict Content-Security-Policy; no inline or blocking script
+    "book_build.bundles",  # the page's stylesheets as one file, its scripts as a few
     "book_build.static_versions",  # ?v= checksums the same after clean and incremental builds
     "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch
     "book_build.glue",  # glue roles inside translated paragraphs

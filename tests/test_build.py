@@ -3,13 +3,13 @@
 import re
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
 
 from book_build import project
 from book_build.build import python_problem
+from book_build.bundles import page_assets
 from conftest import REPO, copy_project, project_env, run_build
 
 pytestmark = pytest.mark.build
@@ -222,14 +222,18 @@ def test_pages_link_static_files_with_the_same_checksums_after_clean_and_increme
     assert mini_book.build("en").returncode == 0
     assert static_links(mini_book.page("en")) == clean
 
-    # A stylesheet alone changes: every page links its new checksum (else browsers keep the old).
+    # A stylesheet alone changes: every page links a new URL that serves it (else browsers keep
+    # the old), in the bundle of the page's stylesheets.
     css = mini_book.root / "book" / "_static" / "book.css"
     css.write_text(css.read_text() + "\n.edited { color: red; }\n")
     assert mini_book.build("en").returncode == 0
+    site = mini_book.root / "_build" / "html" / "en"
     for name in ("chapter", "index"):
         links = static_links(mini_book.page("en", name))
-        book_css = next(link for link in links if link.startswith("_static/book.css"))
-        assert book_css == f"_static/book.css?v={zlib.crc32(css.read_bytes()):08x}", name
+        assert links != clean, name
+        assert page_assets(site / f"{name}.html")["_static/book.css"] == css.read_text(), name
+    gone = {link.split("?")[0] for link in clean} - {link.split("?")[0] for link in links}
+    assert gone and not any((site / path).exists() for path in gone)  # the old bundle is removed
 
 
 def test_an_unsupported_python_is_refused_with_a_clear_message():

@@ -14,6 +14,7 @@ icons          Sphinx extension: the theme's icons from a tiny font instead of F
 player         Sphinx extension: the animation player's videos and script as files
 images         Sphinx extension: images with their size, lazy below the first
 policy         Sphinx extension: a strict Content-Security-Policy, every script a deferred file
+bundles        Sphinx extension: a page's stylesheets as one file, its scripts as a few
 assets         font subsets and checksums for the files those extensions write
 landing        the site's landing page, which picks the reader's edition
 books          Sphinx extension: the PDF and ePub of each edition (titles, files, links)

@@ -1,8 +1,8 @@
-"""Sphinx extension: the explorers' script and styles, on the pages that have an explorer.
+"""Sphinx extension: the explorers' script, on the pages that have an explorer, and style.
 
 A chapter glues an explorer (``descent.explorer_figures``): HTML with its SVG figure and the
 data of every state. ``explorer.js`` and ``explorer.css`` (in ``book/_static``) bring it to
-life; other pages do not load them. No inline script: the page works under a strict
+life; other pages do not load the script. No inline script: the page works under a strict
 Content-Security-Policy.
 
 On the website, each explorer's data (a third of a page's compressed bytes) leaves the page for
@@ -47,9 +47,15 @@ def add_assets(app: Sphinx, pagename: str, templatename, context: dict, doctree)
         app.add_js_file(f"explorers/{script.name}", loading_method="defer")
     context["body"] = EXPLORER.sub(r"\1", context["body"])
     app.add_js_file("explorer.js", loading_method="defer")
-    app.add_css_file("explorer.css")
+
+
+def add_style(app: Sphinx) -> None:
+    """Every page links the style (4 KB): with it, every page shares one stylesheet bundle."""
+    if for_website(app):
+        app.add_css_file("explorer.css")
 
 
 def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", add_style)
     app.connect("html-page-context", add_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
