@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from book_build import project
+from book_build import bundles, project
 
 pytestmark = pytest.mark.build
 
@@ -63,6 +63,21 @@ def prose(html: str) -> set[str]:
 def test_every_page_is_built_in_every_edition(site: Path, lang, page):
     html = (site / lang / f"{page}.html").read_text(encoding="utf-8")
     assert f'<html lang="{lang}"' in html
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_loads_one_stylesheet_and_the_published_files(site: Path, lang):
+    """Bundles (book_build.bundles): one stylesheet blocks the first paint, and every part of a
+    bundle is the file as the build finished it (not an earlier copy that a theme rewrote)."""
+    static = site / lang
+    for page in sorted(static.glob("*.html")):
+        head = page.read_text(encoding="utf-8").split("</head>")[0].split("</noscript>")[-1]
+        assert head.count('rel="stylesheet"') == 1, page.name
+        for name, text in bundles.page_assets(page).items():
+            if name.endswith(".css"):
+                assert text == bundles.stylesheet(static, name, bundles.FOLDER), (page, name)
+            else:
+                assert text == bundles.script(static, name), (page, name)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

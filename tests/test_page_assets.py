@@ -11,7 +11,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from sphinx.builders.html._assets import _JavaScript
 
-from book_build import assets, icons, images, mathml, player, policy
+from book_build import assets, bundles, icons, images, mathml, player, policy
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
@@ -267,3 +267,55 @@ def test_an_explorer_on_paper_is_a_still_of_its_first_state():
         assert still.width >= panels * stills.SCALE
         colours = {c for _n, c in still.convert("RGB").getcolors(1 << 20)}
     assert (10, 125, 145) in colours  # the path, in the theme's primary colour
+
+
+def test_a_stylesheet_bundle_puts_imports_in_place_and_rebases_urls(tmp_path):
+    static = tmp_path / "_static"
+    (static / "styles").mkdir(parents=True)
+    (static / "basic.css").write_text('div { background: url("img/dot.png"); }\n')
+    (static / "styles" / "theme.css").write_text(
+        '@import "../basic.css";\n'
+        '@font-face { src: url("../fonts/a.woff2?v=1") }\n'
+        "p { background: url(data:image/svg+xml;utf8,x) }\n"
+        "/*# sourceMappingURL=theme.css.map */\n"
+    )
+    text = bundles.stylesheet(tmp_path, "_static/styles/theme.css", bundles.FOLDER)
+    assert "@import" not in text and "sourceMappingURL" not in text
+    assert 'url("../img/dot.png")' in text  # _static/img/dot.png, seen from _static/bundles/
+    assert 'url("../fonts/a.woff2?v=1")' in text
+    assert "url(data:image/svg+xml;utf8,x)" in text
+
+
+def test_runs_of_shared_scripts_become_one_file_and_page_scripts_stay_apart(tmp_path):
+    static = tmp_path / "_static"
+    for name in ("a.js", "b.js", "c.js", "inline/p.js", "scripts/bootstrap.js",
+                 "scripts/pydata-sphinx-theme.js", "mod.js"):  # fmt: skip
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+        (static / name).write_text(f'"use strict"; // {name}\n')
+    scripts = [
+        _JavaScript("_static/a.js", defer="defer"),
+        _JavaScript("_static/inline/p.js", defer="defer"),  # this page's own: ends a run
+        _JavaScript("_static/b.js", defer="defer"),
+        _JavaScript("_static/c.js", defer="defer"),
+        _JavaScript("_static/mod.js", type="module"),  # would lose its type in a bundle
+    ]
+    out = bundles.bundle_scripts(tmp_path, scripts)
+    names = [str(js.filename) for js in out]
+    assert names[:2] == ["_static/a.js", "_static/inline/p.js"]  # a run of one stays as it is
+    assert names[2].startswith("_static/bundles/") and names[3] == "_static/mod.js"
+    bundle = (tmp_path / names[2]).read_text()
+    assert bundle.startswith(";")  # b.js's "use strict" does not reach the files after it
+    assert [line for line in bundle.splitlines() if line.startswith("/*")] == [
+        "/* _static/b.js */", "/* _static/c.js */",
+    ]  # fmt: skip
+    theme = (tmp_path / names[4]).read_text()  # the theme's scripts, which the page ends with
+    assert theme.index("scripts/bootstrap.js") < theme.index("scripts/pydata-sphinx-theme.js")
+    assert len(names) == 5
+    assert out[2].attributes == {"defer": "defer"}
+
+
+def test_a_bundle_is_named_by_its_content(tmp_path):
+    first = bundles.write_bundle(tmp_path, {"_static/a.css": "p {}"}, ".css")
+    again = bundles.write_bundle(tmp_path, {"_static/a.css": "p {}"}, ".css")
+    other = bundles.write_bundle(tmp_path, {"_static/a.css": "p { color: red }"}, ".css")
+    assert first == again != other

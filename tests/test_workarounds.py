@@ -5,6 +5,7 @@ import inspect
 from pathlib import Path
 
 import myst_nb.sphinx_ext
+import pydata_sphinx_theme
 import sphinx_book_theme
 from sphinx.builders import _epub_base
 
@@ -32,3 +33,11 @@ def test_sphinx_still_titles_the_epub_contents_in_english():
         "is in Spanish without it"
     )
     assert type(_epub_base.GUIDE_TITLES["toc"]) is str, "a lazy (translated) string now"
+
+
+def test_the_theme_still_writes_its_pygments_stylesheet_after_the_pages():
+    source = inspect.getsource(pydata_sphinx_theme.setup)
+    assert '"build-finished", pygments.overwrite_pygments_css' in source, (
+        "pydata-sphinx-theme no longer writes pygments.css when the build finishes: remove the "
+        "call of overwrite_pygments_css from tools/book_build/bundles.py"
+    )

@@ -20,6 +20,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from pydata_sphinx_theme.pygments import overwrite_pygments_css
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
 
@@ -118,6 +119,11 @@ def bundle_page(app: Sphinx, pagename: str, templatename, context: dict, doctree
     if not for_website(app):
         return
     outdir = Path(app.outdir)
+    if not getattr(app.builder, "book_final_pygments", False):
+        # Workaround: the theme writes its light-and-dark pygments.css when the build finishes,
+        # after the pages; the bundles need it now (tests/test_workarounds.py says when it goes).
+        overwrite_pygments_css(app)
+        app.builder.book_final_pygments = True
     context["css_files"] = bundle_styles(outdir, context.get("css_files", []))
     context["script_files"] = bundle_scripts(outdir, context.get("script_files", []))
 
