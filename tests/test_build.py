@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from book_build import project
-from book_build.build import python_problem
+from book_build.build import drop_removed_pages, python_problem
 from book_build.bundles import page_assets
 from conftest import REPO, copy_project, project_env, run_build
 
@@ -234,6 +234,19 @@ def test_pages_link_static_files_with_the_same_checksums_after_clean_and_increme
         assert page_assets(site / f"{name}.html")["_static/book.css"] == css.read_text(), name
     gone = {link.split("?")[0] for link in clean} - {link.split("?")[0] for link in links}
     assert gone and not any((site / path).exists() for path in gone)  # the old bundle is removed
+
+
+def test_a_page_removed_from_the_book_is_no_longer_published(tmp_path, monkeypatch):
+    book, built = tmp_path / "book", tmp_path / "html"
+    book.mkdir(), built.mkdir()
+    (book / "kept.md").write_text("# Kept\n")
+    monkeypatch.setattr(project, "BOOK", book)
+    names = ["kept.html", "kept.ipynb.gz", "search.html", "genindex.html.br", "objects.inv",
+             "renamed.html", "renamed.html.gz", "renamed.ipynb", "renamed.ipynb.br"]  # fmt: skip
+    for name in names:
+        (built / name).write_text("x")
+    drop_removed_pages(built)
+    assert sorted(p.name for p in built.iterdir()) == sorted(names[:5])
 
 
 def test_an_unsupported_python_is_refused_with_a_clear_message():

@@ -32,6 +32,7 @@ import os  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 from book_build import catalogs, project, wheel  # noqa: E402
 from book_build.assets import precompress, precompress_file  # noqa: E402
@@ -82,6 +83,20 @@ def build_editions(langs: list[str]) -> dict[str, int]:
 UNPUBLISHED = shutil.ignore_patterns(".buildinfo", "fontawesome.js*")
 
 
+# Pages Sphinx writes that have no source in book/.
+SPHINX_PAGES = {"genindex", "search"}
+
+
+def drop_removed_pages(built: Path) -> None:
+    """Sphinx never deletes what it wrote: a page renamed or removed in book/ would stay
+    published, with outputs of older code. Its page, notebook and their copies go."""
+    sources = {page.stem for page in project.BOOK.glob("*.md")} | SPHINX_PAGES
+    for path in built.glob("*"):
+        stem, _, suffixes = path.name.partition(".")  # "page", "html.gz"
+        if suffixes.split(".")[0] in ("html", "ipynb") and stem not in sources:
+            path.unlink()
+
+
 def publish(lang: str) -> None:
     """Replace ``_build/html/<lang>`` with the fresh build, never leaving a partial copy, with
     a ``.gz`` and a ``.br`` copy beside each text file for hosts that serve them."""
@@ -90,6 +105,7 @@ def publish(lang: str) -> None:
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
     built = project.edition_dir(lang) / "html"
+    drop_removed_pages(built)
     precompress(built)
     shutil.copytree(built, fresh, ignore=UNPUBLISHED)
     if target.exists():
