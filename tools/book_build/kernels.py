@@ -11,7 +11,6 @@ build points the chapters' ``python3`` kernel at it with a kernelspec of its own
 import json
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -45,7 +44,9 @@ def install_kernelspec(jupyter_dir: Path, name: str = "python3") -> Path:
     chapters' outputs depend on it."""
     formats = [f"--InlineBackend.figure_formats={form}" for form in FIGURE_FORMATS]
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", *formats],
+        # "python": jupyter_client runs the building interpreter, so that a build from the tests'
+        # environment and one from the book's share this file (and do not re-run every chapter).
+        "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}", *formats],
         "display_name": "Python 3",
         "language": "python",
         "metadata": {"kernel_provisioner": {"provisioner_name": PROVISIONER}},
