@@ -271,18 +271,18 @@ def test_an_explorer_on_paper_is_a_still_of_its_first_state():
 
 def test_a_stylesheet_bundle_puts_imports_in_place_and_rebases_urls(tmp_path):
     static = tmp_path / "_static"
-    (static / "styles").mkdir(parents=True)
+    (static / "styles" / "deep").mkdir(parents=True)
     (static / "basic.css").write_text('div { background: url("img/dot.png"); }\n')
-    (static / "styles" / "theme.css").write_text(
-        '@import "../basic.css";\n'
+    (static / "styles" / "deep" / "theme.css").write_text(
+        '@import "../../basic.css";\n'
         '@font-face { src: url("../fonts/a.woff2?v=1") }\n'
         "p { background: url(data:image/svg+xml;utf8,x) }\n"
         "/*# sourceMappingURL=theme.css.map */\n"
     )
-    text = bundles.stylesheet(tmp_path, "_static/styles/theme.css", bundles.FOLDER)
+    text = bundles.stylesheet(tmp_path, "_static/styles/deep/theme.css", bundles.FOLDER)
     assert "@import" not in text and "sourceMappingURL" not in text
     assert 'url("../img/dot.png")' in text  # _static/img/dot.png, seen from _static/bundles/
-    assert 'url("../fonts/a.woff2?v=1")' in text
+    assert 'url("../styles/fonts/a.woff2?v=1")' in text
     assert "url(data:image/svg+xml;utf8,x)" in text
 
 
