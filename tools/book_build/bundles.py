@@ -150,8 +150,7 @@ def page_assets(page: Path) -> dict[str, str]:
     """The stylesheets and scripts a built page loads, by their file names, bundles opened
     (what tests and a curious reader ask: does this page load explorer.js, and which version?)."""
     assets = {}
-    head_and_scripts = page.read_text(encoding="utf-8")
-    for url in LINK.findall(head_and_scripts):
+    for url in LINK.findall(page.read_text(encoding="utf-8")):
         path = page.parent / url
         if not (path.suffix in (".css", ".js") and path.is_file()):
             continue
