@@ -2,7 +2,7 @@
 
 nox -s book                  build every edition into _build/html/
 nox -s pdf                   each edition's PDF and ePub into _build/pdf/, then the site
-nox -s tests                 unit tests, build tests and browser tests
+nox -s tests                 every test (-- -m unit: the fast ones; -- --chapter NAME: one chapter)
 nox -s serve [-- es]         live preview at http://127.0.0.1:8000
 nox -s translations [-- --check]   update (or check) the gettext catalogs
 nox -s add-language -- fr    create the catalogs of a new edition
@@ -54,14 +54,17 @@ def pdf(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Unit tests of the package, then tests that build the book and read it in Chromium."""
+    """Every test: the package's, the book's builds, its pages in Chromium, its notebooks, its
+    PDF and ePub. Loops for authors: `-- -m unit` (about a minute), `-- --chapter NAME`."""
     install_book(session, "test")
     # axe-core, injected into pages by the browser tests; pinned by tests/browser/package-lock.json
     if not (REPO / "tests" / "browser" / "node_modules" / "axe-core").exists():
         session.run(
             "npm", "ci", "--prefix", "tests/browser", "--no-audit", "--no-fund", external=True
         )
-    session.run("pytest", *session.posargs)
+    # One worker per core (pytest-xdist): builds, notebooks and Chromium overlap. `-n 0` after
+    # `--` runs in one process, for a debugger.
+    session.run("pytest", "-n", "auto", *session.posargs)
 
 
 @nox.session(python=PYTHON)

@@ -1,18 +1,110 @@
-"""Shared fixtures: the real book built once per test session, and small copies of the project."""
+"""Shared fixtures: the real book built once per test run, and small copies of the project.
 
+The suite runs on every core (pytest-xdist, ``nox -s tests``). What is expensive and shared, the
+book and the package's wheel, is made once per run by whichever worker asks first (``once``);
+markers follow from the fixtures a test uses (``pytest_collection_modifyitems``), so a test that
+builds is never left out of ``-m build`` by a forgotten decorator.
+"""
+
+import functools
+import json
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
+
+# One thread per test worker and per process it starts (builds, kernels, notebooks): as many
+# workers as cores, so more threads would only fight over them (see book_build.build).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "_build" / "html"
 # Left out of copies of the project: build output and installed tools (Lighthouse is 100 MB).
 NOT_COPIED = shutil.ignore_patterns("*.mo", "*.egg-info", "node_modules")
+# The marker a test gets from the fixtures it uses (directly or through another fixture).
+MARKER_OF_FIXTURE = {
+    "site": "build",  # the real book
+    "mini_book": "build",  # a tiny copy of the project, built with Sphinx
+    "reader": "build",  # a fresh virtual environment that runs the downloaded notebooks
+    "books": "pdf",  # the PDF and ePub, TeX Live
+    "browser": "browser",  # Chromium
+}
+
+
+MARKERS = ("build", "browser", "pdf")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--chapter",
+        metavar="NAME",
+        help="only what checks the chapter book/NAME.md (`nox -s chapter -- NAME`): the tests "
+        "of the package modules it reaches, every test run for its page or notebook, and the "
+        "checks of the whole book marked each_chapter (its catalog is one of them)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, marker in MARKER_OF_FIXTURE.items():
+            if fixture in item.fixturenames:
+                item.add_marker(marker)
+        if not any(item.get_closest_marker(marker) for marker in MARKERS):
+            item.add_marker("unit")
+    if chapter := config.getoption("chapter"):
+        kept = [item for item in items if checks_chapter(item, chapter)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
+def checks_chapter(item: pytest.Item, chapter: str) -> bool:
+    """Whether ``item`` is part of one chapter's check (``--chapter``)."""
+    params = getattr(item, "callspec", None)
+    values = params.params.values() if params else ()
+    if any(chapter in (value, getattr(value, "stem", None)) for value in values):
+        return True  # run for this chapter's page, notebook or catalog
+    if item.get_closest_marker("each_chapter"):
+        return True
+    return bool(item.get_closest_marker("unit")) and item.path.name in unit_tests_of(chapter)
+
+
+@functools.cache
+def unit_tests_of(chapter: str) -> set[str]:
+    """The test files that import a module of the package that ``chapter`` reaches."""
+    from book_build import dependencies, project
+
+    page = project.BOOK / f"{chapter}.md"
+    if page not in project.chapters():
+        names = ", ".join(p.stem for p in project.chapters())
+        raise pytest.UsageError(f"--chapter {chapter}: no chapter book/{chapter}.md ({names})")
+    reached = {
+        f"{project.PACKAGE}.{path.stem}"
+        for path in dependencies.dependencies(page, project.PACKAGE_DIR, Path("none"))
+        if path.suffix == ".py" and path.stem != "__init__"
+    }
+    return {
+        test.name
+        for test in Path(__file__).parent.glob("test_*.py")
+        if reached & dependencies.imported_names(test.read_text(encoding="utf-8"), "descent")
+    }
+
+
+def once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[], str]) -> str:
+    """``make()`` run once for the whole test run: the first worker to ask runs it, the others
+    wait for it and get what it returned (a JSON-able value)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's, only
+    result = shared / f"{name}.json"
+    with FileLock(shared / f"{name}.lock"):
+        if not result.exists():
+            result.write_text(json.dumps(make()))
+        return json.loads(result.read_text())
 
 
 def project_env(project: Path, **extra: str) -> dict:
@@ -21,10 +113,12 @@ def project_env(project: Path, **extra: str) -> dict:
     return {**os.environ, "PYTHONPATH": path, **extra}
 
 
-def run_build(project: Path, *langs: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the project's own build command, as `nox -s book` does."""
+def run_build(
+    project: Path, *langs: str, env: dict | None = None, command: str = "book_build.build"
+) -> subprocess.CompletedProcess:
+    """Run the project's own build command, as `nox -s book` (or `nox -s pdf`) does."""
     return subprocess.run(
-        [sys.executable, "-m", "book_build.build", *langs],
+        [sys.executable, "-m", command, *langs],
         cwd=project,
         capture_output=True,
         text=True,
@@ -32,11 +126,24 @@ def run_build(project: Path, *langs: str, env: dict | None = None) -> subprocess
     )
 
 
+def tests_pdf(session: pytest.Session) -> bool:
+    return any(item.get_closest_marker("pdf") for item in session.items)
+
+
 @pytest.fixture(scope="session")
-def site() -> Path:
-    """The real book, both editions, built (incrementally) exactly as `nox -s book` builds it."""
-    result = run_build(REPO)
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+def site(request: pytest.FixtureRequest, tmp_path_factory, package_wheel: Path) -> Path:
+    """The real book, both editions, built (incrementally) once per test run: as `nox -s pdf`
+    builds it when the run tests the PDF and ePub (the pages then link to them), else as
+    `nox -s book` does. Every test reads this one site; nothing rebuilds it afterwards. (The
+    wheel comes first: the build finds it made, and no two processes write it at once.)"""
+    command = "book_build.pdf" if tests_pdf(request.session) else "book_build.build"
+
+    def build() -> str:
+        result = run_build(REPO, command=command)
+        return "" if result.returncode == 0 else result.stdout[-8000:] + result.stderr[-3000:]
+
+    failure = once(tmp_path_factory, "site", build)
+    assert not failure, failure
     return SITE
 
 
@@ -53,11 +160,11 @@ def copy_project(root: Path, folders=("tools", "code", "locales")) -> None:
 
 
 @pytest.fixture(scope="session")
-def package_wheel() -> Path:
-    """The package's wheel, built (or found up to date) once for the whole test session."""
+def package_wheel(tmp_path_factory) -> Path:
+    """The package's wheel, built (or found up to date) once for the whole test run."""
     from book_build import wheel
 
-    return wheel.build_wheel()
+    return Path(once(tmp_path_factory, "wheel", lambda: str(wheel.build_wheel())))
 
 
 class MiniBook:
@@ -68,7 +175,9 @@ class MiniBook:
         self.root = root
         copy_project(root)
         # The same package makes the same wheel: its build sees it up to date (by fingerprint).
-        shutil.copytree(wheel.parent, root / "_build" / "wheel")
+        (root / "_build" / "wheel").mkdir(parents=True)
+        for made in (wheel, wheel.with_name(wheel.name + ".sha256")):
+            shutil.copy(made, root / "_build" / "wheel" / made.name)
         book = root / "book"
         book.mkdir()
         for name in ("conf.py", "languages.toml"):

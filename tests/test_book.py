@@ -8,8 +8,6 @@ import pytest
 
 from book_build import bundles, project
 
-pytestmark = pytest.mark.build
-
 LANGUAGES = list(project.languages())
 PAGES = sorted(p.stem for p in project.BOOK.glob("*.md"))
 NOTEBOOKS = [p.stem for p in project.chapters()]
@@ -118,6 +116,7 @@ def test_spanish_figures_are_not_the_english_ones(site: Path, page):
     assert not images("en") & images("es")
 
 
+@pytest.mark.each_chapter
 def test_no_internal_link_or_anchor_is_broken(site: Path):
     ids: dict[Path, set[str]] = {}
     broken = []

@@ -19,8 +19,6 @@ from book_build import project
 from book_build.lighthouse import GzipHandler
 from conftest import REPO
 
-pytestmark = pytest.mark.browser
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

@@ -76,3 +76,23 @@ def test_import_of_the_package_alone_depends_on_all_of_it(tmp_path, package):
 
 def test_a_chapter_without_the_package_depends_on_nothing(tmp_path, package):
     assert dependencies(chapter(tmp_path, "import math"), package, tmp_path / "none.po") == []
+
+
+# Every way a chapter can reach a module: each makes the chapter depend on it, so the build runs
+# the chapter again when the module changes (tests/test_build.py builds one of them).
+IMPORT_FORMS = {
+    "from package import module": "from descent import helper\nhelper.VALUE",
+    "import package": "import descent, importlib\nimportlib.import_module('descent.helper').VALUE",
+    "relative import inside the package": "from descent.uses_helper import VALUE\nVALUE",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("cell", IMPORT_FORMS.values(), ids=IMPORT_FORMS.keys())
+def test_a_chapter_depends_on_a_module_it_reaches_in_any_form(tmp_path, cell):
+    root = tmp_path / "descent"
+    root.mkdir()
+    for name, text in {"__init__.py": "", "helper.py": "VALUE = 1\n", "other.py": "",
+                       "uses_helper.py": "from .helper import VALUE\n"}.items():  # fmt: skip
+        (root / name).write_text(text)
+    found = dependencies(chapter(tmp_path, cell), root, tmp_path / "none.po")
+    assert root / "helper.py" in found

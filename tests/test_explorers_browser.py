@@ -28,8 +28,6 @@ from descent.fit import (
 from descent.minibatch import fit_minibatch_sgd
 from test_browser import LANGUAGES, PHONE, base_url, browser, reached, visit, watched  # noqa: F401
 
-pytestmark = pytest.mark.browser
-
 X, Y = make_line_data()
 START = (-1.0, 1.0)
 ON_PAGES = [  # (page, explorer) of the book's own pages

@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import polib
 import pytest
@@ -70,16 +71,19 @@ def run(script: str, lang: str, locale_dir) -> str:
     return result.stdout
 
 
-def drawn_strings(lang: str) -> list[str]:
-    return run(DRAW, lang, REPO / "locales").splitlines()
+def drawn_strings(lang: str, locale_dir=REPO / "locales") -> list[str]:
+    return run(DRAW, lang, locale_dir).splitlines()
 
 
 @pytest.fixture(scope="module")
-def spanish() -> dict[str, str]:
-    subprocess.run(
-        ["msgfmt", "-c", "-o", str(CATALOG.with_suffix(".mo")), str(CATALOG)], check=True
-    )
-    return {e.msgid: e.msgstr for e in polib.pofile(str(CATALOG)) if e.translated()}
+def spanish(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The Spanish catalog of figure strings compiled into a folder of this test's own (the
+    build compiles the repository's at the same time), and its translations."""
+    locales = tmp_path_factory.mktemp("locales")
+    mo = locales / "es" / "LC_MESSAGES" / "descent.mo"
+    mo.parent.mkdir(parents=True)
+    subprocess.run(["msgfmt", "-c", "-o", str(mo), str(CATALOG)], check=True)
+    return locales, {e.msgid: e.msgstr for e in polib.pofile(str(CATALOG)) if e.translated()}
 
 
 def test_english_figures_use_the_source_strings():
@@ -87,13 +91,14 @@ def test_english_figures_use_the_source_strings():
 
 
 def test_spanish_figures_use_the_catalog(spanish):
+    locales, translations = spanish
     english = drawn_strings("en")
-    assert drawn_strings("es") == [
-        spanish["{n} noisy points near a line"].format(n=100),
-        spanish["input x"],
-        spanish["target y"],
+    assert drawn_strings("es", locales) == [
+        translations["{n} noisy points near a line"].format(n=100),
+        translations["input x"],
+        translations["target y"],
     ]
-    assert not set(drawn_strings("es")) & set(english)
+    assert not set(drawn_strings("es", locales)) & set(english)
 
 
 def test_every_word_a_figure_or_player_shows_comes_from_the_catalog(tmp_path):

@@ -35,7 +35,6 @@ from book_build import project
 from conftest import REPO
 from descent.numbers import localized
 
-pytestmark = pytest.mark.build
 LANGUAGES = list(project.languages())
 CHAPTERS = [p.stem for p in project.chapters()]
 

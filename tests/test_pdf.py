@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,8 +18,6 @@ import pytest
 from pypdf import PdfReader
 
 from book_build import frames, pdf, project
-
-pytestmark = pytest.mark.pdf
 
 REPO = project.REPO
 SITE = project.SITE
@@ -35,12 +32,9 @@ ENGLISH_LABELS = [r"\bChapter \d", r"\bFig\. \d", r"\bFigure \d", r"\bContents\b
 
 
 @pytest.fixture(scope="session")
-def books() -> dict[str, dict[str, Path]]:
-    """Both editions' PDF and ePub and the site that links to them, built as `nox -s pdf` does."""
-    result = subprocess.run(
-        [sys.executable, "-m", "book_build.pdf"], cwd=REPO, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-3000:]
+def books(site) -> dict[str, dict[str, Path]]:
+    """Both editions' PDF and ePub, built with the run's site (conftest.site), as `nox -s pdf`
+    builds them: the site's pages link to these."""
     return {lang: project.book_files(lang) for lang in LANGUAGES}
 
 

@@ -25,6 +25,8 @@ def translate(project, *args) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.each_chapter
+@pytest.mark.usefixtures("site")  # extraction reads the executed chapters from its cache
 @pytest.mark.parametrize("lang", LANGUAGES[1:])
 def test_every_catalog_is_current_complete_and_sound(lang):
     result = translate(REPO, "--check", lang)

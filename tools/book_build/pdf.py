@@ -132,7 +132,12 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": source_date()}
+    env = {
+        **build.ONE_THREAD,
+        **os.environ,
+        "PYTHONHASHSEED": "0",
+        "SOURCE_DATE_EPOCH": source_date(),
+    }
     results: dict[str, bool] = {}
 
     def build_edition(lang: str) -> None:

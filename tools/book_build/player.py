@@ -24,7 +24,7 @@ VIDEO = re.compile(r'src="data:video/mp4;base64,([A-Za-z0-9+/=]+)"')
 
 
 def player_script() -> str:
-    from descent.animation import PLAYER_SCRIPT  # the book's package, installed beside this one
+    from descent.player import PLAYER_SCRIPT  # the book's package, installed beside this one
 
     return PLAYER_SCRIPT
 
