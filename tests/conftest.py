@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +31,7 @@ NOT_COPIED = shutil.ignore_patterns("*.mo", "*.egg-info", "node_modules")
 # The marker a test gets from the fixtures it uses (directly or through another fixture).
 MARKER_OF_FIXTURE = {
     "site": "build",  # the real book
+    "book_elsewhere": "build",  # the real book again, from nothing, in another folder
     "mini_book": "build",  # a tiny copy of the project, built with Sphinx
     "reader": "build",  # a fresh virtual environment that runs the downloaded notebooks
     "books": "pdf",  # the PDF and ePub, TeX Live
@@ -61,6 +63,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         kept = [item for item in items if checks_chapter(item, chapter)]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
+    # The tests that read the whole book last, so that the workers have other work while it builds.
+    items.sort(key=lambda item: bool({"site", "book_elsewhere"} & set(item.fixturenames)))
 
 
 def checks_chapter(item: pytest.Item, chapter: str) -> bool:
@@ -95,11 +99,16 @@ def unit_tests_of(chapter: str) -> set[str]:
     }
 
 
+def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's folder, shared by its xdist workers (each has its own folder inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 def once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[], str]) -> str:
     """``make()`` run once for the whole test run: the first worker to ask runs it, the others
     wait for it and get what it returned (a JSON-able value)."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's, only
+    shared = shared_dir(tmp_path_factory)
     result = shared / f"{name}.json"
     with FileLock(shared / f"{name}.lock"):
         if not result.exists():
@@ -113,12 +122,10 @@ def project_env(project: Path, **extra: str) -> dict:
     return {**os.environ, "PYTHONPATH": path, **extra}
 
 
-def run_build(
-    project: Path, *langs: str, env: dict | None = None, command: str = "book_build.build"
-) -> subprocess.CompletedProcess:
-    """Run the project's own build command, as `nox -s book` (or `nox -s pdf`) does."""
+def run_build(project: Path, *langs: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the project's own build command, as `nox -s book` does."""
     return subprocess.run(
-        [sys.executable, "-m", command, *langs],
+        [sys.executable, "-m", "book_build.build", *langs],
         cwd=project,
         capture_output=True,
         text=True,
@@ -126,25 +133,75 @@ def run_build(
     )
 
 
-def tests_pdf(session: pytest.Session) -> bool:
-    return any(item.get_closest_marker("pdf") for item in session.items)
+class WholeBook:
+    """A build of the whole book, run once per test run in the background: started when the
+    run starts (fixture ``whole_books``), while the tests that need no book run; a test that
+    reads it waits for it. The command is the one `nox -s pdf` runs when the run tests the PDF
+    and ePub (the pages then link to them), else the one `nox -s book` runs."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory, name: str, project: Path):
+        self.folder, self.project = shared_dir(tmp_path_factory) / name, project
+
+    def start(self, command: str, date: str) -> None:
+        with FileLock(f"{self.folder}.lock"):
+            if self.folder.exists():
+                return  # another worker started it
+            self.folder.mkdir()
+            # The shell records the exit code, whichever worker outlives the build.
+            record = '"$@" > "$0/log" 2>&1; echo $? > "$0/exit.tmp"; mv "$0/exit.tmp" "$0/exit"'
+            subprocess.Popen(
+                ["sh", "-c", record, str(self.folder), sys.executable, "-m", command],
+                cwd=self.project,
+                env=project_env(self.project, SOURCE_DATE_EPOCH=date),
+            )  # in the run's process group: interrupting the run stops it too
+
+    def wait(self) -> Path:
+        """The built site, once the build has succeeded."""
+        while not (self.folder / "exit").exists():
+            time.sleep(1)
+        log = (self.folder / "log").read_text(errors="replace")
+        assert (self.folder / "exit").read_text().strip() == "0", log[-8000:]
+        return self.project / "_build" / "html"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def whole_books(request: pytest.FixtureRequest, tmp_path_factory) -> dict[str, WholeBook]:
+    """Start the builds of the whole book that this run's tests read, at once, in the
+    background: the book itself (``site``) and the same book built from nothing in another
+    folder (``book_elsewhere``)."""
+    items = request.session.items
+    from book_build import pdf
+
+    tests_pdf = any(item.get_closest_marker("pdf") for item in items)
+    command = "book_build.pdf" if tests_pdf else "book_build.build"
+    date = pdf.source_date()  # the last commit's, for both builds (the copy is no repository)
+    books = {}
+    if any("site" in item.fixturenames for item in items):
+        # The wheel first: the build then finds it made, and no two processes write it at once.
+        request.getfixturevalue("package_wheel")
+        books["site"] = WholeBook(tmp_path_factory, "site", REPO)
+        books["site"].start(command, date)
+    if any("book_elsewhere" in item.fixturenames for item in items):
+        elsewhere = shared_dir(tmp_path_factory) / "elsewhere"
+        with FileLock(f"{elsewhere}.lock"):
+            if not elsewhere.exists():
+                copy_project(elsewhere, folders=("book", "code", "locales", "tools"))
+        books["elsewhere"] = WholeBook(tmp_path_factory, "elsewhere-build", elsewhere)
+        books["elsewhere"].start(command, date)
+    return books
 
 
 @pytest.fixture(scope="session")
-def site(request: pytest.FixtureRequest, tmp_path_factory, package_wheel: Path) -> Path:
-    """The real book, both editions, built (incrementally) once per test run: as `nox -s pdf`
-    builds it when the run tests the PDF and ePub (the pages then link to them), else as
-    `nox -s book` does. Every test reads this one site; nothing rebuilds it afterwards. (The
-    wheel comes first: the build finds it made, and no two processes write it at once.)"""
-    command = "book_build.pdf" if tests_pdf(request.session) else "book_build.build"
+def site(whole_books: dict[str, WholeBook]) -> Path:
+    """The real book, both editions, built (incrementally) once per run as `nox -s book` builds
+    it, or as `nox -s pdf` does when the run tests the PDF. Nothing rebuilds it afterwards."""
+    return whole_books["site"].wait()
 
-    def build() -> str:
-        result = run_build(REPO, command=command)
-        return "" if result.returncode == 0 else result.stdout[-8000:] + result.stderr[-3000:]
 
-    failure = once(tmp_path_factory, "site", build)
-    assert not failure, failure
-    return SITE
+@pytest.fixture(scope="session")
+def book_elsewhere(whole_books: dict[str, WholeBook]) -> Path:
+    """The site of the same book, built from nothing in another folder, by the same command."""
+    return whole_books["elsewhere"].wait()
 
 
 # What the package's wheel is made of, beside code/ and locales/ (tools/book_build/wheel.py)
