@@ -9,6 +9,7 @@ builds is never left out of ``-m build`` by a forgotten decorator.
 import functools
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -134,26 +135,21 @@ def run_build(project: Path, *langs: str, env: dict | None = None) -> subprocess
 
 
 class WholeBook:
-    """A build of the whole book, run once per test run in the background: started when the
-    run starts (fixture ``whole_books``), while the tests that need no book run; a test that
-    reads it waits for it. The command is the one `nox -s pdf` runs when the run tests the PDF
-    and ePub (the pages then link to them), else the one `nox -s book` runs."""
+    """A build of the whole book in ``project``, run once per test run in the background
+    (fixture ``whole_books``); ``folder`` receives its log, then its exit code."""
 
-    def __init__(self, tmp_path_factory: pytest.TempPathFactory, name: str, project: Path):
-        self.folder, self.project = shared_dir(tmp_path_factory) / name, project
+    def __init__(self, folder: Path, project: Path):
+        self.folder, self.project = folder, project
 
-    def start(self, command: str, date: str) -> None:
-        with FileLock(f"{self.folder}.lock"):
-            if self.folder.exists():
-                return  # another worker started it
-            self.folder.mkdir()
-            # The shell records the exit code, whichever worker outlives the build.
-            record = '"$@" > "$0/log" 2>&1; echo $? > "$0/exit.tmp"; mv "$0/exit.tmp" "$0/exit"'
-            subprocess.Popen(
-                ["sh", "-c", record, str(self.folder), sys.executable, "-m", command],
-                cwd=self.project,
-                env=project_env(self.project, SOURCE_DATE_EPOCH=date),
-            )  # in the run's process group: interrupting the run stops it too
+    def script(self, command: str, date: str) -> str:
+        """The shell command that runs the build and records how it ended."""
+        q, log, code = shlex.quote, self.folder / "log", self.folder / "exit"
+        path = q(os.pathsep.join(str(self.project / folder) for folder in ("code", "tools")))
+        return (
+            f"cd {q(str(self.project))} && PYTHONPATH={path} SOURCE_DATE_EPOCH={date} "
+            f"{q(sys.executable)} -m {command} > {q(str(log))} 2>&1; "
+            f"echo $? > {q(str(log))}.exit; mv {q(str(log))}.exit {q(str(code))}"
+        )
 
     def wait(self) -> Path:
         """The built site, once the build has succeeded."""
@@ -166,28 +162,35 @@ class WholeBook:
 
 @pytest.fixture(scope="session", autouse=True)
 def whole_books(request: pytest.FixtureRequest, tmp_path_factory) -> dict[str, WholeBook]:
-    """Start the builds of the whole book that this run's tests read, at once, in the
-    background: the book itself (``site``) and the same book built from nothing in another
-    folder (``book_elsewhere``)."""
-    items = request.session.items
+    """The builds of the whole book that this run's tests read, started by the first worker
+    as the run starts, in the background, while the tests that need no book run: the book
+    itself (fixture ``site``), then the same book from nothing in another folder
+    (``book_elsewhere``). One after the other: two at once, on top of the tests' own work, cost
+    more CPU time than they save. The command is the one `nox -s pdf` runs when the run tests the
+    PDF and ePub (the pages then link to them), else the one `nox -s book` runs."""
     from book_build import pdf
 
-    tests_pdf = any(item.get_closest_marker("pdf") for item in items)
-    command = "book_build.pdf" if tests_pdf else "book_build.build"
-    date = pdf.source_date()  # the last commit's, for both builds (the copy is no repository)
+    items, shared = request.session.items, shared_dir(tmp_path_factory)
     books = {}
     if any("site" in item.fixturenames for item in items):
         # The wheel first: the build then finds it made, and no two processes write it at once.
         request.getfixturevalue("package_wheel")
-        books["site"] = WholeBook(tmp_path_factory, "site", REPO)
-        books["site"].start(command, date)
+        books["site"] = WholeBook(shared / "site", REPO)
     if any("book_elsewhere" in item.fixturenames for item in items):
-        elsewhere = shared_dir(tmp_path_factory) / "elsewhere"
-        with FileLock(f"{elsewhere}.lock"):
-            if not elsewhere.exists():
-                copy_project(elsewhere, folders=("book", "code", "locales", "tools"))
-        books["elsewhere"] = WholeBook(tmp_path_factory, "elsewhere-build", elsewhere)
-        books["elsewhere"].start(command, date)
+        books["elsewhere"] = WholeBook(shared / "elsewhere-build", shared / "elsewhere")
+    tests_pdf = any(item.get_closest_marker("pdf") for item in items)
+    command = "book_build.pdf" if tests_pdf else "book_build.build"
+    date = pdf.source_date()  # the last commit's, for both builds (the copy is no repository)
+    with FileLock(shared / "whole-books.lock"):
+        if books and not (shared / "whole-books").exists():
+            (shared / "whole-books").mkdir()
+            for book in books.values():
+                book.folder.mkdir()
+                if book.project != REPO:
+                    copy_project(book.project, folders=("book", "code", "locales", "tools"))
+            scripts = [book.script(command, date) for book in books.values()]
+            # In the run's process group: interrupting the run stops the builds too.
+            subprocess.Popen(["sh", "-c", "; ".join(scripts)])
     return books
 
 
