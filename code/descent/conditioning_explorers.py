@@ -18,6 +18,7 @@ from descent.explorers import bowl_ellipses, momentum_runs, scaling_runs
 from descent.fit import least_squares
 from descent.i18n import _
 from descent.lesson import LOSS_TOLERANCE as TOLERANCE
+from descent.lesson import MOMENTUM, NARROW_SHIFT
 from descent.numbers import count, formatted, number, significant
 
 
@@ -27,7 +28,9 @@ def tolerance() -> str:
 
 
 # --- Momentum --------------------------------------------------------------------------------
-def momentum_explorer(x, y, shift: float = 3.0, start=START, steps: int = 50, max_steps=1000):
+def momentum_explorer(
+    x, y, shift: float = NARROW_SHIFT, start=START, steps: int = 50, max_steps=1000
+):
     """The heavy ball and plain gradient descent side by side, in a narrow valley: the loss of
     the same points moved ``shift`` to the right."""
     narrow = scale_input(x, shift=shift)
@@ -92,7 +95,7 @@ def momentum_explorer(x, y, shift: float = 3.0, start=START, steps: int = 50, ma
     ]
     sliders = [
         Slider("lr", _("Learning rate η"), [significant(lr) for lr in lrs], lrs.index(0.09)),
-        Slider("beta", _("Momentum β"), [number(b) for b in momenta], momenta.index(0.9)),
+        Slider("beta", _("Momentum β"), [number(b) for b in momenta], momenta.index(MOMENTUM)),
     ]
     legend = [
         ("path", _("heavy ball")),

@@ -12,3 +12,7 @@ TOLERANCE = 1e-3  # "close enough" to the least-squares optimum, when we count s
 # "Close enough" in loss: within this of its minimum, when the chapters on conditioning and
 # optimizers count steps.
 LOSS_TOLERANCE = 1e-6
+# The chapters on momentum and Adam: the momentum β of their runs, and how far they move the
+# lesson's input to the right to make a narrow valley.
+MOMENTUM = 0.9
+NARROW_SHIFT = 3.0
