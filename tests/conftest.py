@@ -9,12 +9,10 @@ builds is never left out of ``-m build`` by a forgotten decorator.
 import functools
 import json
 import os
-import shlex
 import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,7 +30,6 @@ NOT_COPIED = shutil.ignore_patterns("*.mo", "*.egg-info", "node_modules")
 # The marker a test gets from the fixtures it uses (directly or through another fixture).
 MARKER_OF_FIXTURE = {
     "site": "build",  # the real book
-    "book_elsewhere": "build",  # the real book again, from nothing, in another folder
     "mini_book": "build",  # a tiny copy of the project, built with Sphinx
     "reader": "build",  # a fresh virtual environment that runs the downloaded notebooks
     "books": "pdf",  # the PDF and ePub, TeX Live
@@ -64,8 +61,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         kept = [item for item in items if checks_chapter(item, chapter)]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
-    # The tests that read the whole book last, so that the workers have other work while it builds.
-    items.sort(key=lambda item: bool({"site", "book_elsewhere"} & set(item.fixturenames)))
 
 
 def checks_chapter(item: pytest.Item, chapter: str) -> bool:
@@ -100,16 +95,11 @@ def unit_tests_of(chapter: str) -> set[str]:
     }
 
 
-def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This run's folder, shared by its xdist workers (each has its own folder inside it)."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
 def once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[], str]) -> str:
     """``make()`` run once for the whole test run: the first worker to ask runs it, the others
     wait for it and get what it returned (a JSON-able value)."""
-    shared = shared_dir(tmp_path_factory)
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's, only
     result = shared / f"{name}.json"
     with FileLock(shared / f"{name}.lock"):
         if not result.exists():
@@ -123,10 +113,12 @@ def project_env(project: Path, **extra: str) -> dict:
     return {**os.environ, "PYTHONPATH": path, **extra}
 
 
-def run_build(project: Path, *langs: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the project's own build command, as `nox -s book` does."""
+def run_build(
+    project: Path, *langs: str, env: dict | None = None, command: str = "book_build.build"
+) -> subprocess.CompletedProcess:
+    """Run the project's own build command, as `nox -s book` (or `nox -s pdf`) does."""
     return subprocess.run(
-        [sys.executable, "-m", "book_build.build", *langs],
+        [sys.executable, "-m", command, *langs],
         cwd=project,
         capture_output=True,
         text=True,
@@ -134,77 +126,25 @@ def run_build(project: Path, *langs: str, env: dict | None = None) -> subprocess
     )
 
 
-class WholeBook:
-    """A build of the whole book in ``project``, run once per test run in the background
-    (fixture ``whole_books``); ``folder`` receives its log, then its exit code."""
-
-    def __init__(self, folder: Path, project: Path):
-        self.folder, self.project = folder, project
-
-    def script(self, command: str, date: str) -> str:
-        """The shell command that runs the build and records how it ended."""
-        q, log, code = shlex.quote, self.folder / "log", self.folder / "exit"
-        path = q(os.pathsep.join(str(self.project / folder) for folder in ("code", "tools")))
-        return (
-            f"cd {q(str(self.project))} && PYTHONPATH={path} SOURCE_DATE_EPOCH={date} "
-            f"{q(sys.executable)} -m {command} > {q(str(log))} 2>&1; "
-            f"echo $? > {q(str(log))}.exit; mv {q(str(log))}.exit {q(str(code))}"
-        )
-
-    def wait(self) -> Path:
-        """The built site, once the build has succeeded."""
-        while not (self.folder / "exit").exists():
-            time.sleep(1)
-        log = (self.folder / "log").read_text(errors="replace")
-        assert (self.folder / "exit").read_text().strip() == "0", log[-8000:]
-        return self.project / "_build" / "html"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def whole_books(request: pytest.FixtureRequest, tmp_path_factory) -> dict[str, WholeBook]:
-    """The builds of the whole book that this run's tests read, started by the first worker
-    as the run starts, in the background, while the tests that need no book run: the book
-    itself (fixture ``site``), then the same book from nothing in another folder
-    (``book_elsewhere``). One after the other: two at once, on top of the tests' own work, cost
-    more CPU time than they save. The command is the one `nox -s pdf` runs when the run tests the
-    PDF and ePub (the pages then link to them), else the one `nox -s book` runs."""
-    from book_build import pdf
-
-    items, shared = request.session.items, shared_dir(tmp_path_factory)
-    books = {}
-    if any("site" in item.fixturenames for item in items):
-        # The wheel first: the build then finds it made, and no two processes write it at once.
-        request.getfixturevalue("package_wheel")
-        books["site"] = WholeBook(shared / "site", REPO)
-    if any("book_elsewhere" in item.fixturenames for item in items):
-        books["elsewhere"] = WholeBook(shared / "elsewhere-build", shared / "elsewhere")
-    tests_pdf = any(item.get_closest_marker("pdf") for item in items)
-    command = "book_build.pdf" if tests_pdf else "book_build.build"
-    date = pdf.source_date()  # the last commit's, for both builds (the copy is no repository)
-    with FileLock(shared / "whole-books.lock"):
-        if books and not (shared / "whole-books").exists():
-            (shared / "whole-books").mkdir()
-            for book in books.values():
-                book.folder.mkdir()
-                if book.project != REPO:
-                    copy_project(book.project, folders=("book", "code", "locales", "tools"))
-            scripts = [book.script(command, date) for book in books.values()]
-            # In the run's process group: interrupting the run stops the builds too.
-            subprocess.Popen(["sh", "-c", "; ".join(scripts)])
-    return books
+def tests_pdf(session: pytest.Session) -> bool:
+    return any(item.get_closest_marker("pdf") for item in session.items)
 
 
 @pytest.fixture(scope="session")
-def site(whole_books: dict[str, WholeBook]) -> Path:
-    """The real book, both editions, built (incrementally) once per run as `nox -s book` builds
-    it, or as `nox -s pdf` does when the run tests the PDF. Nothing rebuilds it afterwards."""
-    return whole_books["site"].wait()
+def site(request: pytest.FixtureRequest, tmp_path_factory, package_wheel: Path) -> Path:
+    """The real book, both editions, built (incrementally) once per test run: as `nox -s pdf`
+    builds it when the run tests the PDF and ePub (the pages then link to them), else as
+    `nox -s book` does. Every test reads this one site; nothing rebuilds it afterwards. (The
+    wheel comes first: the build finds it made, and no two processes write it at once.)"""
+    command = "book_build.pdf" if tests_pdf(request.session) else "book_build.build"
 
+    def build() -> str:
+        result = run_build(REPO, command=command)
+        return "" if result.returncode == 0 else result.stdout[-8000:] + result.stderr[-3000:]
 
-@pytest.fixture(scope="session")
-def book_elsewhere(whole_books: dict[str, WholeBook]) -> Path:
-    """The site of the same book, built from nothing in another folder, by the same command."""
-    return whole_books["elsewhere"].wait()
+    failure = once(tmp_path_factory, "site", build)
+    assert not failure, failure
+    return SITE
 
 
 # What the package's wheel is made of, beside code/ and locales/ (tools/book_build/wheel.py)

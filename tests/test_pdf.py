@@ -6,6 +6,7 @@ installs: a missing tool fails these tests, it does not skip them.
 
 import gettext
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -193,6 +194,20 @@ def test_latex_reports_no_missing_glyph_reference_or_overfull_line(books, lang):
     assert not re.search(r"Reference .* undefined", log)
     overfull = [float(p) for p in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide", log)]
     assert max(overfull, default=0) < 3, f"{len(overfull)} overfull lines, up to {max(overfull)}pt"
+
+
+def test_a_clean_rebuild_gives_the_same_pdf_and_epub(books):
+    """The PDF and the ePub built again from nothing (the chapters' executed outputs kept: the
+    site's reproducibility covers those) are the same bytes."""
+    lang = TRANSLATIONS[0] if TRANSLATIONS else SOURCE
+    before = {form: path.read_bytes() for form, path in books[lang].items()}
+    work = project.edition_dir(lang)
+    for folder in ("latex", "doctrees-latex", "epub", "doctrees-epub"):
+        shutil.rmtree(work / folder)
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": pdf.source_date()}
+    assert pdf.build_books(lang, env)
+    assert books[lang]["pdf"].read_bytes() == before["pdf"]
+    assert books[lang]["epub"].read_bytes() == before["epub"]
 
 
 # --- The ePub -----------------------------------------------------------------------------
