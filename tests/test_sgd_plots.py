@@ -19,6 +19,7 @@ from descent.sgd_plots import (
     plot_loss_by_examples,
     plot_minibatch_gradients,
     plot_paths,
+    plot_race_by_budget,
 )
 
 CATALOG = REPO / "locales" / "es" / "LC_MESSAGES" / "descent.po"
@@ -41,6 +42,7 @@ figures = [
     p.plot_paths(x, y, least_squares(x, y), path, path, path),
     p.plot_loss_by_examples(torch.arange(4), runs, torch.arange(4), runs, 10),
     p.plot_decay(runs, runs, runs, 0.1, 0.5),
+    p.plot_race_by_budget([1, 2, 3, 4], runs.T, runs.T, runs.T, 0.01),
     p.plot_batch_sizes([1, 10, 100, 1000], runs, runs, 10000),
 ]
 texts = []
@@ -138,3 +140,12 @@ def test_batch_sizes_figure_draws_the_medians_on_log_scales():
     assert list(right.lines[0].get_ydata()) == pytest.approx([0.3, 0.4])
     assert left.get_xscale() == right.get_xscale() == "log"
     assert "100" in right.get_title()
+
+
+def test_race_by_budget_draws_each_method_s_median_per_budget_and_the_floor():
+    full = torch.tensor([[4.0, 6.0, 5.0], [1.0, 3.0, 2.0]])  # 2 budgets, 3 seeds
+    ax = plot_race_by_budget([1, 2], full, full / 2, full / 4, 0.5).axes[0]
+    medians = [list(line.get_ydata()) for line in ax.lines[:3]]
+    assert medians == [[5.0, 2.0], [2.5, 1.0], [1.25, 0.5]]
+    assert list(ax.lines[3].get_ydata()) == [0.5, 0.5]  # the floor, across the axes
+    assert ax.get_yscale() == "log" and len(ax.get_legend().get_texts()) == 4

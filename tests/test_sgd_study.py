@@ -5,15 +5,17 @@ import numpy as np
 import pytest
 import torch
 
-from descent.data import make_line_data
+from descent.data import TRUE_PARAMS, make_line_data
 from descent.fit import fastest_learning_rate, fit_gradient_descent, least_squares
 from descent.loss import mse
 from descent.minibatch import fit_minibatch_sgd, minibatch_gradients
 from descent.sgd_study import (
     LEARNING_RATES,
     best_rate_index,
+    budgets_ahead,
     distance_to_optimum,
     excess_loss,
+    first_budget_below,
     full_batch_paths,
     full_batch_rates,
     line_data_sets,
@@ -22,7 +24,9 @@ from descent.sgd_study import (
     optima,
     quartiles,
     sgd_paths,
+    statistical_floor,
     tuned_sgd,
+    tuned_sgd_by_budget,
 )
 
 START = (-1.0, 1.0)
@@ -204,3 +208,46 @@ def test_tuned_sgd_measures_the_excess_loss_by_default(data_sets):
     lr, runs = tuned_sgd(xs, ys, SEEDS, START, 10, 12)
     paths = sgd_paths(xs, ys, SEEDS, START, [lr], 10, 12)
     assert torch.allclose(runs, excess_loss(xs, ys, paths)[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("decay_steps", [None, 3.0])
+def test_sgd_tuned_for_each_budget_is_sgd_tuned_for_that_many_steps(data_sets, decay_steps):
+    xs, ys = data_sets
+    budgets = [4, 9, 15]
+    lrs, ends = tuned_sgd_by_budget(xs, ys, SEEDS, START, 8, budgets, decay_steps)
+    assert ends.shape == (len(budgets), len(SEEDS))
+    for budget, lr, end in zip(budgets, lrs, ends, strict=True):
+        expected_lr, runs = tuned_sgd(xs, ys, SEEDS, START, 8, budget, decay_steps)
+        assert lr == expected_lr
+        assert torch.allclose(end, runs[:, -1], atol=1e-6)
+
+
+def test_the_statistical_floor_is_the_least_squares_excess_loss_on_new_data():
+    """σ²p/n against its measure: the least-squares line of n points, scored on fresh data from
+    the same line and noise, is that much above the true line's loss, on average (for n well
+    above p: at n = 20 it is about σ²p/(n - p - 1), a sixth more)."""
+    n, draws = 100, 4000
+    xs, ys = line_data_sets(n, range(draws))
+    fresh_xs, fresh_ys = line_data_sets(n, range(draws, 2 * draws))
+    true = torch.tensor(TRUE_PARAMS)
+    fitted = optima(xs, ys)  # (S, 2)
+
+    def loss(params):
+        return ((fresh_xs @ params[..., None])[..., 0] - fresh_ys).pow(2).mean(dim=1)
+
+    excess = (loss(fitted) - loss(true.expand_as(fitted))).mean().item()
+    assert excess == pytest.approx(statistical_floor(n), rel=0.1)
+
+
+def test_budgets_ahead_counts_the_lead_and_refuses_a_lead_that_changes_hands_twice():
+    baseline = torch.tensor([5.0, 4.0, 3.0, 2.0])
+    assert budgets_ahead(torch.tensor([1.0, 1.0, 4.0, 4.0]), baseline) == 2
+    assert budgets_ahead(torch.tensor([9.0, 9.0, 9.0, 9.0]), baseline) == 0
+    with pytest.raises(ValueError, match="more than once"):
+        budgets_ahead(torch.tensor([1.0, 9.0, 1.0, 9.0]), baseline)
+
+
+def test_first_budget_below_counts_from_one():
+    assert first_budget_below(torch.tensor([3.0, 2.0, 0.5, 0.1]), 1.0) == 3
+    with pytest.raises(ValueError):
+        first_budget_below(torch.tensor([3.0, 2.0]), 1.0)

@@ -114,6 +114,30 @@ def plot_loss_by_examples(
     return fig
 
 
+def plot_race_by_budget(
+    budgets: Sequence[int],
+    full: torch.Tensor,
+    constant: torch.Tensor,
+    decayed: torch.Tensor,
+    floor: float,
+) -> Figure:
+    """Loss above its minimum at the end of each budget of epochs, ``(B, S)`` per method (SGD
+    tuned for each budget), and the statistical floor as a dashed line."""
+    fig, ax = new_axes(
+        _("Median and quartiles over {seeds} seeds").format(seeds=full.shape[1]),
+        _("budget, in epochs"),
+        _("loss above its minimum"),
+    )
+    _median_band(ax, budgets, full.T, MODEL_COLOR, _("full-batch gradient descent"), marker="o")
+    _median_band(ax, budgets, constant.T, DATA_COLOR, _("SGD, constant rate tuned for the budget"))
+    _median_band(ax, budgets, decayed.T, SINGLE_COLOR,
+                 _("SGD, decaying rate tuned for the budget"))  # fmt: skip
+    ax.axhline(floor, color=OPTIMUM_COLOR, linestyle="--", label=_("statistical floor σ²p/n"))
+    ax.set_yscale("log")
+    ax.legend()
+    return fig
+
+
 def plot_decay(
     slow: torch.Tensor, fast: torch.Tensor, decayed: torch.Tensor, slow_lr: float, fast_lr: float
 ) -> Figure:

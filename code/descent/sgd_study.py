@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import torch
 
-from descent.data import make_line_data
+from descent.data import NOISE_WIDTH, make_line_data
 from descent.minibatch import learning_rate_at
 
 LEARNING_RATES = tuple(2 ** (-k / 2) for k in range(-2, 23))  # 2 down to about 0.0005, √2 apart
@@ -142,6 +142,58 @@ def tuned_sgd(
     runs = measure(xs, ys, paths)  # (L, S, steps + 1)
     best = best_rate_index(runs[:, :, -1])
     return LEARNING_RATES[best], runs[best]
+
+
+def tuned_sgd_by_budget(
+    xs: torch.Tensor,
+    ys: torch.Tensor,
+    seeds: Sequence[int],
+    start: tuple[float, float],
+    batch_size: int,
+    budgets: Sequence[int],
+    decay_steps: float | None = None,
+) -> tuple[list[float], torch.Tensor]:
+    """Minibatch SGD tuned for each budget of steps in ``budgets``: for each budget, the rate of
+    ``LEARNING_RATES`` whose runs end it with the smallest median excess loss, and the excess
+    loss of those runs there, ``(B, S)``.
+
+    A rate, constant or decaying, depends only on the step, so a run tuned for a short budget is
+    the start of a longer run at the same rate: one set of paths serves every budget.
+    """
+    paths = sgd_paths(xs, ys, seeds, start, LEARNING_RATES, batch_size, max(budgets), decay_steps)
+    runs = excess_loss(xs, ys, paths)  # (L, S, T)
+    best = [best_rate_index(runs[:, :, budget]) for budget in budgets]
+    ends = [runs[i, :, budget] for i, budget in zip(best, budgets, strict=True)]
+    return [LEARNING_RATES[i] for i in best], torch.stack(ends)
+
+
+def statistical_floor(
+    n: int, params: int = 2, noise_variance: float = NOISE_WIDTH**2 / 12
+) -> float:
+    """``σ²p/n``: how far, in loss, the least-squares line of ``n`` noisy points lies on average
+    from the true line (its excess loss on new data from the same line and noise), for ``n``
+    well above ``p``. An optimizer whose excess loss is below it is more precise than the data
+    can confirm."""
+    return noise_variance * params / n
+
+
+def budgets_ahead(medians: torch.Tensor, baseline: torch.Tensor) -> int:
+    """For how many budgets, from the first, ``medians`` is below ``baseline``: ``k`` when it is
+    ahead on the first ``k`` budgets and behind on the rest. A lead that changes hands more than
+    once is no verdict of this form: an error."""
+    ahead = medians < baseline
+    k = int(ahead.sum())
+    if not ahead[:k].all():
+        raise ValueError(f"the lead changes hands more than once: {ahead.tolist()}")
+    return k
+
+
+def first_budget_below(medians: torch.Tensor, level: float) -> int:
+    """The first budget, counted from 1, whose median is below ``level``."""
+    below = (medians < level).nonzero()
+    if len(below) == 0:
+        raise ValueError(f"no budget gets below {level}")
+    return int(below[0]) + 1
 
 
 def quartiles(values: torch.Tensor, dim: int = 0) -> torch.Tensor:
