@@ -35,18 +35,16 @@ MARKER_OF_FIXTURE = {
     "books": "pdf",  # the PDF and ePub, TeX Live
     "browser": "browser",  # Chromium
 }
-
-
-MARKERS = ("build", "browser", "pdf")
+MARKERS = sorted(set(MARKER_OF_FIXTURE.values()))  # a test with none of them is "unit"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--chapter",
         metavar="NAME",
-        help="only what checks the chapter book/NAME.md (`nox -s chapter -- NAME`): the tests "
-        "of the package modules it reaches, every test run for its page or notebook, and the "
-        "checks of the whole book marked each_chapter (its catalog is one of them)",
+        help="only what checks the chapter book/NAME.md: the tests of the package modules it "
+        "reaches, every test run for its page or notebook, and the checks of the whole book "
+        "marked each_chapter (its catalog is one of them)",
     )
 
 
