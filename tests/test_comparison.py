@@ -14,9 +14,10 @@ from descent.comparison import (
     race,
     stability_limits,
     steps_below,
+    steps_by_tolerance,
     tuned_run,
 )
-from descent.conditioning import scale_input
+from descent.conditioning import condition_number, scale_input, stretch_input
 from descent.data import make_line_data
 from descent.fit import least_squares, mse_gradient
 from descent.loss import mse
@@ -96,6 +97,26 @@ def test_race_runs_every_method_and_tunes_the_momentum_it_is_given():
     assert all(run.path.shape == (101, 2) for run in result.values())
     assert result["gd"].momentum is None and result["adam"].momentum is None
     assert result["hb"].momentum in (0.0, 0.5)
+
+
+def test_steps_by_tolerance_is_each_tolerance_raced_on_its_own():
+    lrs, momenta, tols = torch.tensor([0.05, 0.2, 0.5]), torch.tensor([0.0, 0.6]), [1e-2, 1e-6]
+    needed = steps_by_tolerance(heavy_ball, x, y, START, lrs, 200, torch.tensor(tols), momenta)
+    for tol, steps in zip(tols, needed.tolist(), strict=True):
+        assert steps == tuned_run(heavy_ball, x, y, START, lrs, 200, tol, momenta).steps
+    assert needed[0] < needed[1]  # more precision costs steps
+    never = steps_by_tolerance(GRADIENT_DESCENT, x, y, START, torch.tensor([1e-4]), 20,
+                               torch.tensor(tols))  # fmt: skip
+    assert never.isinf().all()
+
+
+def test_a_stretched_input_keeps_the_bowl_axis_aligned_and_grows_its_condition_number():
+    for scale in (1.0, 8.0, 64.0):
+        stretched = stretch_input(x, scale).double()
+        hessian = 2 / len(x) * stretched.T @ stretched
+        assert hessian[0, 1].abs() < 1e-6 * hessian.diagonal().max()  # diagonal (float32 input)
+        assert hessian[0, 0] == pytest.approx(2 * scale**2 * x[:, 0].double().var(correction=0))
+    assert condition_number(stretch_input(x, 64.0)) > 100 * condition_number(stretch_input(x, 4.0))
 
 
 @pytest.mark.parametrize("shift", [0.0, 3.0, 10.0])

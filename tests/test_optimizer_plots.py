@@ -7,9 +7,10 @@ from descent.data import make_line_data
 from descent.fit import least_squares
 from descent.optimizer_plots import (
     method_names,
-    plot_optimizer_losses,
     plot_optimizer_paths,
     plot_scaled_contours,
+    plot_steps_by_condition,
+    plot_steps_by_tolerance,
 )
 
 x, y = make_line_data(n=30)
@@ -47,11 +48,22 @@ def test_optimizer_paths_draw_one_row_per_bowl_one_panel_per_method():
     assert [ax.get_title() for ax in axes[4:]] == [f"{m}, κ = {kappa:.0f}" for m in method_names()]
 
 
-def test_optimizer_losses_are_on_log_scales_with_a_legend_of_the_methods():
-    paths = [[straight_path(x, y)] * 4, [straight_path(shifted, y)] * 4]
-    fig = plot_optimizer_losses([(x, y), (shifted, y)], paths)
-    assert all(ax.get_yscale() == "log" for ax in fig.axes)
-    legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
-    assert legend == method_names() == ["gradient descent", "heavy ball", "Nesterov", "Adam"]
-    # The curves are the loss above its minimum: zero (not drawn on a log scale) at the optimum.
-    assert fig.axes[0].lines[0].get_ydata()[-1] == pytest.approx(0.0, abs=1e-9)
+def test_steps_by_tolerance_put_more_precision_to_the_right_and_drop_runs_that_never_got_there():
+    tols = torch.tensor([1e-1, 1e-2, 1e-3])
+    needed = torch.tensor([[5, 9, 14], [3, 4, 6], [2, 3, 3], [50, torch.inf, torch.inf]])
+    fig = plot_steps_by_tolerance([(x, y), (shifted, y)], tols, [needed, needed], floor=2e-3)
+    ax = fig.axes[0]
+    assert ax.xaxis_inverted() and ax.get_xscale() == ax.get_yscale() == "log"
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == [*method_names(), "statistical floor σ²p/n"]
+    assert ax.lines[0].get_ydata().tolist() == [5, 9, 14]
+    assert ax.lines[3].get_ydata().tolist() == [50]  # Adam reached only the loosest tolerance
+    assert ax.lines[4].get_xdata()[0] == 2e-3  # the floor
+
+
+def test_steps_by_condition_plot_each_family_against_its_condition_numbers():
+    needed = torch.tensor([[10.0, 100], [5, 30], [5, 31], [90, 120]])
+    fig = plot_steps_by_condition([[3.0, 300.0], [3.0, 90.0]], [needed, needed])
+    assert [ax.get_title() for ax in fig.axes] == ["stretched along an axis", "tilted"]
+    assert fig.axes[1].lines[3].get_xdata().tolist() == [3.0, 90.0]
+    assert fig.axes[1].lines[3].get_ydata().tolist() == [90, 120]

@@ -222,6 +222,21 @@ def test_sgd_tuned_for_each_budget_is_sgd_tuned_for_that_many_steps(data_sets, d
         assert torch.allclose(end, runs[:, -1], atol=1e-6)
 
 
+def test_tuning_on_some_seeds_scores_only_the_others(data_sets):
+    """The rate comes from the first seeds alone; the scores are the held-out seeds' runs."""
+    xs, ys = data_sets
+    budgets = [5, 10]
+    lrs, ends = tuned_sgd_by_budget(xs, ys, SEEDS, START, 8, budgets, held_out=1,
+                                    measure=distance_to_optimum)  # fmt: skip
+    assert ends.shape == (len(budgets), 1)
+    for budget, lr, end in zip(budgets, lrs, ends, strict=True):
+        expected_lr, _ = tuned_sgd(xs[:2], ys[:2], SEEDS[:2], START, 8, budget,
+                                   measure=distance_to_optimum)  # fmt: skip
+        assert lr == expected_lr
+        paths = sgd_paths(xs, ys, SEEDS, START, [lr], 8, budget)
+        assert torch.allclose(end, distance_to_optimum(xs, ys, paths)[0, 2:, -1], atol=1e-6)
+
+
 def test_the_statistical_floor_is_the_least_squares_excess_loss_on_new_data():
     """σ²p/n against its measure: the least-squares line of n points, scored on fresh data from
     the same line and noise, is that much above the true line's loss, on average (for n well

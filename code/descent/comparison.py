@@ -84,10 +84,7 @@ def tuned_run(
     """The learning rate of ``lrs`` (and, given ``momenta``, the momentum) that gets the loss
     within ``tol`` of its minimum in the fewest steps (ties: the lower final loss), its path,
     and that number of steps."""
-    settings = {}
-    if momenta is not None:  # every pair of a learning rate and a momentum
-        lrs, betas = torch.cartesian_prod(lrs.double(), momenta.double()).T
-        settings["momentum"] = betas
+    lrs, settings = _grid(lrs, momenta)
     paths = run_many(method, x, y, start, lrs, steps, **settings)
     excess = excess_loss(x, y, paths)
     needed = steps_below(excess, tol)
@@ -95,6 +92,34 @@ def tuned_run(
     best = min(range(len(lrs)), key=lambda i: (needed[i].item(), final[i].item()))
     momentum = settings["momentum"][best].item() if settings else None
     return Tuned(lrs[best].item(), momentum, paths[:, best].float(), needed[best].item())
+
+
+def steps_by_tolerance(
+    method: Method,
+    x,
+    y,
+    start,
+    lrs: torch.Tensor,
+    steps: int,
+    tols: torch.Tensor,
+    momenta: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """For each tolerance of ``tols``, the fewest steps after which the loss stays within it of
+    its minimum, the learning rate (and momentum) tuned for that tolerance alone: ``(K,)``,
+    infinite where no setting gets there within ``steps``. One set of runs serves every
+    tolerance."""
+    lrs, settings = _grid(lrs, momenta)
+    excess = excess_loss(x, y, run_many(method, x, y, start, lrs, steps, **settings))
+    needed = torch.stack([steps_below(excess, tol).min() for tol in tols.tolist()]).double()
+    return needed.where(needed <= steps, torch.inf)
+
+
+def _grid(lrs: torch.Tensor, momenta: torch.Tensor | None) -> tuple[torch.Tensor, dict]:
+    """The learning rates to run and, given ``momenta``, every pair of a rate and a momentum."""
+    if momenta is None:
+        return lrs, {}
+    lrs, betas = torch.cartesian_prod(lrs.double(), momenta.double()).T
+    return lrs, {"momentum": betas}
 
 
 def largest_stable_lr(method: Method, x, y, start, lrs: torch.Tensor, steps: int) -> float:

@@ -26,6 +26,12 @@ def scale_input(x: torch.Tensor, shift: float = 0.0, scale: float = 1.0) -> torc
     return moved
 
 
+def stretch_input(x: torch.Tensor, scale: float) -> torch.Tensor:
+    """A copy of ``x`` whose input column is centred, then multiplied by ``scale``: the loss
+    bowl's axes stay the slope's and the intercept's, only stretched (``H`` is diagonal)."""
+    return scale_input(x, shift=-scale * x[:, 0].mean().item(), scale=scale)
+
+
 def standardize(x: torch.Tensor) -> tuple[torch.Tensor, float, float]:
     """The input rescaled to mean 0 and standard deviation 1, with the mean and deviation used."""
     mean = x[:, 0].mean().item()

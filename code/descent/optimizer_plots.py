@@ -12,7 +12,6 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from descent.comparison import excess_loss
 from descent.conditioning import condition_number, gradient_descent_path
 from descent.fit import least_squares
 from descent.i18n import _
@@ -83,15 +82,42 @@ def plot_optimizer_paths(
     return fig
 
 
-def plot_optimizer_losses(
-    bowls: Sequence[tuple[torch.Tensor, torch.Tensor]], paths: Sequence[Sequence[torch.Tensor]]
+def plot_steps_by_tolerance(
+    bowls: Sequence[tuple[torch.Tensor, torch.Tensor]],
+    tols: torch.Tensor,
+    steps: Sequence[torch.Tensor],
+    floor: float,
 ) -> Figure:
-    """For each bowl ``(x, y)``, how far above its minimum the loss is along each method's path."""
+    """For each bowl ``(x, y)``, the steps each method needs to get within each tolerance of the
+    loss's minimum, ``(M, K)`` per bowl, and the statistical floor as a dashed line."""
     titles = [_("κ = {kappa:.0f}").format(kappa=condition_number(x)) for x, _y in bowls]
-    fig, axes = new_axes_row(titles, _("step"), _("loss above its minimum"))
-    for ax, (x, y), bowl_paths in zip(axes, bowls, paths, strict=True):
-        for path, name, color in zip(bowl_paths, method_names(), METHOD_COLORS, strict=True):
-            ax.plot(excess_loss(x, y, path), color=color, label=name)
-        ax.set_yscale("log")
+    fig, axes = new_axes_row(titles, _("tolerance on the loss"), _("steps needed"))
+    for ax, needed in zip(axes, steps, strict=True):
+        _steps_needed(ax, tols, needed)
+        ax.axvline(floor, color=OPTIMUM_COLOR, linestyle="--", label=_("statistical floor σ²p/n"))
+        ax.invert_xaxis()  # more precision to the right
     axes[0].legend(fontsize=8)
     return fig
+
+
+def plot_steps_by_condition(
+    kappas: Sequence[Sequence[float]], steps: Sequence[torch.Tensor]
+) -> Figure:
+    """Two families of bowls, stretched along an axis and tilted: the steps each method needs,
+    ``(M, B)`` per family, against the condition number of each of the family's ``B`` bowls."""
+    titles = [_("stretched along an axis"), _("tilted")]
+    fig, axes = new_axes_row(titles, _("condition number κ"), _("steps needed"))
+    for ax, family, needed in zip(axes, kappas, steps, strict=True):
+        _steps_needed(ax, torch.tensor(family), needed, marker="o")
+    axes[0].legend(fontsize=8)
+    return fig
+
+
+def _steps_needed(ax: Axes, along: torch.Tensor, steps: torch.Tensor, marker=None) -> None:
+    """Each method's steps (a row of ``steps``) against ``along``, both on log scales; where a
+    method never got there (infinite steps) it has no point."""
+    for row, name, color in zip(steps, method_names(), METHOD_COLORS, strict=True):
+        got_there = row.isfinite()
+        ax.plot(along[got_there], row[got_there], color=color, label=name, marker=marker,
+                markersize=4)  # fmt: skip
+    ax.set(xscale="log", yscale="log")

@@ -152,18 +152,24 @@ def tuned_sgd_by_budget(
     batch_size: int,
     budgets: Sequence[int],
     decay_steps: float | None = None,
+    measure: Callable[..., torch.Tensor] = excess_loss,
+    held_out: int = 0,
 ) -> tuple[list[float], torch.Tensor]:
     """Minibatch SGD tuned for each budget of steps in ``budgets``: for each budget, the rate of
-    ``LEARNING_RATES`` whose runs end it with the smallest median excess loss, and the excess
-    loss of those runs there, ``(B, S)``.
+    ``LEARNING_RATES`` whose runs end it with the smallest median ``measure``, and the
+    ``measure`` of those runs there, ``(B, S)``.
 
+    With ``held_out`` > 0 the rate is chosen on the other seeds and only the last ``held_out``
+    are scored, ``(B, held_out)``: a rate tuned on the seeds it is scored on flatters it.
     A rate, constant or decaying, depends only on the step, so a run tuned for a short budget is
     the start of a longer run at the same rate: one set of paths serves every budget.
     """
     paths = sgd_paths(xs, ys, seeds, start, LEARNING_RATES, batch_size, max(budgets), decay_steps)
-    runs = excess_loss(xs, ys, paths)  # (L, S, T)
-    best = [best_rate_index(runs[:, :, budget]) for budget in budgets]
-    ends = [runs[i, :, budget] for i, budget in zip(best, budgets, strict=True)]
+    runs = measure(xs, ys, paths)  # (L, S, T)
+    tuning = runs[:, : len(seeds) - held_out]
+    scored = runs[:, len(seeds) - held_out :] if held_out else runs
+    best = [best_rate_index(tuning[:, :, budget]) for budget in budgets]
+    ends = [scored[i, :, budget] for i, budget in zip(best, budgets, strict=True)]
     return [LEARNING_RATES[i] for i in best], torch.stack(ends)
 
 
