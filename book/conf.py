@@ -28,6 +28,7 @@ extensions = [
     "book_build.explorers",  # sliders over figures computed by the package, where a page has one
     "book_build.questions",  # "Check yourself": questions the page marks by itself
     "book_build.books",  # the PDF and the ePub of each edition, and links to them
+    "book_build.references",  # sphinxcontrib-bibtex, its words in the edition's language
 ]
 
 # --- Source -------------------------------------------------------------------------------
@@ -49,6 +50,11 @@ nb_merge_streams = True
 nb_mime_priority_overrides = [
     ("gettext", mime, priority) for mime, priority in base_render_priority()["html"].items()
 ]
+
+# --- References (sphinxcontrib-bibtex) --------------------------------------------------------
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "edition"  # book_build.references: unsrt, its words translated
+bibtex_reference_style = "label"  # [1], [2]: numbers read the same in every language
 
 # --- Translation ----------------------------------------------------------------------------
 language = "en"

@@ -59,6 +59,18 @@ figures = {
     + re.findall(r'aria-label="([^"]*)"', player)
     + list(json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', player)[1])).values()),
 }
+from descent import generalization_plots as gp, optimizer_plots as op
+
+runs, needed = torch.rand(5, 4), torch.tensor([[9.0, 20], [5, 9], [5, 8], [90, 99]])
+figures |= {
+    "plot_steps_by_tolerance": texts(op.plot_steps_by_tolerance(
+        [(x, y), (x, y)], torch.tensor([1e-1, 1e-3]), [needed, needed], 1e-2)),
+    "plot_steps_by_condition": texts(op.plot_steps_by_condition([[3.0, 30.0]] * 2, [needed] * 2)),
+    "plot_losses_by_size": texts(gp.plot_losses_by_size(
+        [10, 20], torch.tensor([0.07, 0.08]), torch.tensor([0.1, 0.09]), 1 / 12, 2)),
+    "plot_losses_by_degree": texts(gp.plot_losses_by_degree(range(4), runs, runs)),
+    "plot_regularization": texts(gp.plot_regularization([0.1, 1, 2, 3], runs, runs, runs, 0.1)),
+}
 print(json.dumps(figures))
 """
 

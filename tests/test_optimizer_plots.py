@@ -62,8 +62,10 @@ def test_steps_by_tolerance_put_more_precision_to_the_right_and_drop_runs_that_n
 
 
 def test_steps_by_condition_plot_each_family_against_its_condition_numbers():
-    needed = torch.tensor([[10.0, 100], [5, 30], [5, 31], [90, 120]])
+    needed = torch.tensor([[10.0, 100], [5, 30], [5, 31], [90, 120], [60, 12]])
     fig = plot_steps_by_condition([[3.0, 300.0], [3.0, 90.0]], [needed, needed])
     assert [ax.get_title() for ax in fig.axes] == ["stretched along an axis", "tilted"]
+    legend = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    assert legend == [*method_names(), "Adam without momentum (β₁ = 0)"]
     assert fig.axes[1].lines[3].get_xdata().tolist() == [3.0, 90.0]
     assert fig.axes[1].lines[3].get_ydata().tolist() == [90, 120]

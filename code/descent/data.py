@@ -6,6 +6,7 @@ from descent.lesson import N_POINTS
 
 TRUE_PARAMS = (3.0, 2.0)  # slope and intercept that generate the data
 NOISE_WIDTH = 1.0  # the noise is uniform on an interval this wide
+LESSON_NOISE_MEAN = 0.5  # the lesson's torch.rand: uniform on [0, 1), not centred on zero
 
 
 def make_line_data(
@@ -19,7 +20,7 @@ def make_line_data(
     ``x`` has shape ``(n, 2)``: the first column is uniform in [-1, 1), the second is all
     ones, so the second parameter acts as the intercept (the bias). The noise is uniform on
     an interval of width ``NOISE_WIDTH`` centred on ``noise_mean``. The lesson this book grows
-    from used ``torch.rand`` (``noise_mean=0.5``), which shifts every point up by 0.5 on average.
+    from used ``torch.rand`` (``noise_mean=LESSON_NOISE_MEAN``), which lifts every point.
     """
     generator = torch.Generator().manual_seed(seed)
     x = torch.ones(n, 2)

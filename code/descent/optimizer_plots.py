@@ -18,12 +18,17 @@ from descent.i18n import _
 from descent.loss import mse_surface
 from descent.plots import MODEL_COLOR, OPTIMUM_COLOR, new_axes_row
 
-METHOD_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:purple")
+METHOD_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:pink")
 
 
 def method_names() -> list[str]:
     """The four methods of the momentum chapter, in the edition's language."""
     return [_("gradient descent"), _("heavy ball"), _("Nesterov"), _("Adam")]
+
+
+def adam_without_momentum() -> str:
+    """The fifth method of "where Adam helps": Adam with β₁ = 0, its division alone."""
+    return _("Adam without momentum (β₁ = 0)")
 
 
 def draw_contours(
@@ -73,7 +78,7 @@ def plot_optimizer_paths(
     ):
         axes = subfig.subplots(1, len(row))
         kappa = condition_number(x)
-        for ax, path, name, color in zip(axes, row, method_names(), METHOD_COLORS, strict=True):
+        for ax, path, name, color in zip(axes, row, method_names(), METHOD_COLORS[:4], strict=True):
             draw_contours(ax, x, y, least_squares(x, y), window)  # one window for the whole row
             ax.plot(path[:, 0], path[:, 1], ".-", color=color, markersize=3, linewidth=1)
             ax.set(title=_("{method}, κ = {kappa:.0f}").format(method=name, kappa=kappa),
@@ -104,7 +109,8 @@ def plot_steps_by_condition(
     kappas: Sequence[Sequence[float]], steps: Sequence[torch.Tensor]
 ) -> Figure:
     """Two families of bowls, stretched along an axis and tilted: the steps each method needs,
-    ``(M, B)`` per family, against the condition number of each of the family's ``B`` bowls."""
+    ``(M, B)`` per family (the four methods, then Adam without momentum), against the condition
+    number of each of the family's ``B`` bowls."""
     titles = [_("stretched along an axis"), _("tilted")]
     fig, axes = new_axes_row(titles, _("condition number κ"), _("steps needed"))
     for ax, family, needed in zip(axes, kappas, steps, strict=True):
@@ -116,7 +122,8 @@ def plot_steps_by_condition(
 def _steps_needed(ax: Axes, along: torch.Tensor, steps: torch.Tensor, marker=None) -> None:
     """Each method's steps (a row of ``steps``) against ``along``, both on log scales; where a
     method never got there (infinite steps) it has no point."""
-    for row, name, color in zip(steps, method_names(), METHOD_COLORS, strict=True):
+    names = [*method_names(), adam_without_momentum()][: len(steps)]
+    for row, name, color in zip(steps, names, METHOD_COLORS[: len(steps)], strict=True):
         got_there = row.isfinite()
         ax.plot(along[got_there], row[got_there], color=color, label=name, marker=marker,
                 markersize=4)  # fmt: skip

@@ -103,9 +103,9 @@ def plot_loss_by_examples(
         _("examples seen"),
         _("loss above its minimum"),
     )
-    _median_band(ax, full_examples, full_losses, MODEL_COLOR, _("full-batch gradient descent"),
+    median_band(ax, full_examples, full_losses, MODEL_COLOR, _("full-batch gradient descent"),
                  marker="o")  # fmt: skip
-    _median_band(ax, sgd_examples, sgd_losses, DATA_COLOR,
+    median_band(ax, sgd_examples, sgd_losses, DATA_COLOR,
                  _("minibatch SGD, batches of {size}").format(size=batch_size))  # fmt: skip
     ax.set_yscale("log")
     if log_examples:
@@ -128,9 +128,9 @@ def plot_race_by_budget(
         _("budget, in epochs"),
         _("loss above its minimum"),
     )
-    _median_band(ax, budgets, full.T, MODEL_COLOR, _("full-batch gradient descent"), marker="o")
-    _median_band(ax, budgets, constant.T, DATA_COLOR, _("SGD, constant rate tuned for the budget"))
-    _median_band(ax, budgets, decayed.T, SINGLE_COLOR,
+    median_band(ax, budgets, full.T, MODEL_COLOR, _("full-batch gradient descent"), marker="o")
+    median_band(ax, budgets, constant.T, DATA_COLOR, _("SGD, constant rate tuned for the budget"))
+    median_band(ax, budgets, decayed.T, SINGLE_COLOR,
                  _("SGD, decaying rate tuned for the budget"))  # fmt: skip
     ax.axhline(floor, color=OPTIMUM_COLOR, linestyle="--", label=_("statistical floor σ²p/n"))
     ax.set_yscale("log")
@@ -150,9 +150,9 @@ def plot_decay(
     )
     steps = torch.arange(slow.shape[1])
     slow_rate, fast_rate = formatted(slow_lr, ".3f"), formatted(fast_lr, ".3f")
-    _median_band(ax, steps, slow, SINGLE_COLOR, _("constant rate {lr}").format(lr=slow_rate))
-    _median_band(ax, steps, fast, DATA_COLOR, _("constant rate {lr}").format(lr=fast_rate))
-    _median_band(ax, steps, decayed, MODEL_COLOR,
+    median_band(ax, steps, slow, SINGLE_COLOR, _("constant rate {lr}").format(lr=slow_rate))
+    median_band(ax, steps, fast, DATA_COLOR, _("constant rate {lr}").format(lr=fast_rate))
+    median_band(ax, steps, decayed, MODEL_COLOR,
                  _("rate decaying from {lr}").format(lr=fast_rate))  # fmt: skip
     ax.set_yscale("log")
     ax.legend()
@@ -177,7 +177,7 @@ def plot_batch_sizes(
     return fig
 
 
-def _median_band(
+def median_band(
     ax: Axes, steps: torch.Tensor, values: torch.Tensor, color: str, label: str, marker=None
 ) -> None:
     """The median of ``values`` (seeds × steps) as a line, its quartiles as a band."""
