@@ -178,7 +178,7 @@ class MiniBook:
             shutil.copy(made, root / "_build" / "wheel" / made.name)
         book = root / "book"
         book.mkdir()
-        for name in ("conf.py", "languages.toml"):
+        for name in ("conf.py", "languages.toml", "references.bib"):
             shutil.copy(REPO / "book" / name, book / name)
         for folder in ("_templates", "_static"):
             shutil.copytree(REPO / "book" / folder, book / folder)
