@@ -70,6 +70,7 @@ figures |= {
         [10, 20], torch.tensor([0.07, 0.08]), torch.tensor([0.1, 0.09]), 1 / 12, 2)),
     "plot_losses_by_degree": texts(gp.plot_losses_by_degree(range(4), runs, runs)),
     "plot_regularization": texts(gp.plot_regularization([0.1, 1, 2, 3], runs, runs, runs, 0.1)),
+    "plot_convergence": texts(op.plot_convergence([0.1 ** torch.arange(12.0)] * 4, [0.1] * 2, 4)),
 }
 print(json.dumps(figures))
 """

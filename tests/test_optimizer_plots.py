@@ -7,6 +7,7 @@ from descent.data import make_line_data
 from descent.fit import least_squares
 from descent.optimizer_plots import (
     method_names,
+    plot_convergence,
     plot_optimizer_paths,
     plot_scaled_contours,
     plot_steps_by_condition,
@@ -69,3 +70,13 @@ def test_steps_by_condition_plot_each_family_against_its_condition_numbers():
     assert legend == [*method_names(), "Adam without momentum (β₁ = 0)"]
     assert fig.axes[1].lines[3].get_xdata().tolist() == [3.0, 90.0]
     assert fig.axes[1].lines[3].get_ydata().tolist() == [90, 120]
+
+
+def test_convergence_draws_each_run_and_its_predicted_factor_through_its_first_point_below_1e8():
+    steps = torch.arange(30, dtype=torch.float64)
+    runs = [0.5**steps, 0.25**steps, 0.1**steps, 0.01**steps]
+    ax = plot_convergence(runs, [0.5, 0.25], lr_one_over_l=4.0).axes[0]
+    assert ax.get_yscale() == "log" and len(ax.lines) == 6
+    assert ax.lines[0].get_label() == "gradient descent, η = 1/L = 4.0"
+    dashed = ax.lines[4].get_ydata()  # 0.5 per step, through the run's first point below 1e-8
+    assert dashed == pytest.approx(runs[0].numpy(), rel=1e-9)

@@ -16,7 +16,8 @@ from descent.conditioning import condition_number, gradient_descent_path
 from descent.fit import least_squares
 from descent.i18n import _
 from descent.loss import mse_surface
-from descent.plots import MODEL_COLOR, OPTIMUM_COLOR, new_axes_row
+from descent.numbers import formatted
+from descent.plots import MODEL_COLOR, OPTIMUM_COLOR, new_axes, new_axes_row
 
 METHOD_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:pink")
 
@@ -128,3 +129,28 @@ def _steps_needed(ax: Axes, along: torch.Tensor, steps: torch.Tensor, marker=Non
         ax.plot(along[got_there], row[got_there], color=color, label=name, marker=marker,
                 markersize=4)  # fmt: skip
     ax.set(xscale="log", yscale="log")
+
+
+def plot_convergence(
+    runs: Sequence[torch.Tensor], predicted: Sequence[float], lr_one_over_l: float
+) -> Figure:
+    """The loss above its minimum along gradient descent at ``η = 1/L`` and at the local best
+    rate, Armijo's backtracking and Newton's method, ``(T,)`` each; dashed, for the first two,
+    the factor per step the curvature at the optimum predicts, through the point where the
+    loss first falls below 10⁻⁸."""
+    fig, ax = new_axes(_("On the logistic loss"), _("step"), _("loss above its minimum"))
+    names = [
+        _("gradient descent, η = 1/L = {lr}").format(lr=formatted(lr_one_over_l, ".1f")),
+        _("gradient descent, local best rate"),
+        _("Armijo's backtracking"),
+        _("Newton's method"),
+    ]
+    for run, name, color in zip(runs, names, METHOD_COLORS[:4], strict=True):
+        ax.plot(run, color=color, label=name)
+    for run, factor, color in zip(runs, predicted, METHOD_COLORS, strict=False):
+        anchor = int((run < 1e-8).nonzero()[0])
+        steps = torch.arange(len(run), dtype=torch.float64)
+        ax.plot(steps, run[anchor] * factor ** (steps - anchor), "--", color=color, linewidth=0.8)
+    ax.set(yscale="log", ylim=(1e-13, None))
+    ax.legend(fontsize=8)
+    return fig
