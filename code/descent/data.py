@@ -6,6 +6,7 @@ from descent.lesson import N_POINTS
 
 TRUE_PARAMS = (3.0, 2.0)  # slope and intercept that generate the data
 NOISE_WIDTH = 1.0  # the noise is uniform on an interval this wide
+NOISE_VARIANCE = NOISE_WIDTH**2 / 12  # σ² of that noise, derived in the chapter best-line
 LESSON_NOISE_MEAN = 0.5  # the lesson's torch.rand: uniform on [0, 1), not centred on zero
 
 

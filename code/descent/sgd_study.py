@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import torch
 
-from descent.data import NOISE_WIDTH, make_line_data
+from descent.data import NOISE_VARIANCE, make_line_data
 from descent.minibatch import learning_rate_at
 
 LEARNING_RATES = tuple(2 ** (-k / 2) for k in range(-2, 23))  # 2 down to about 0.0005, √2 apart
@@ -173,9 +173,7 @@ def tuned_sgd_by_budget(
     return [LEARNING_RATES[i] for i in best], torch.stack(ends)
 
 
-def statistical_floor(
-    n: int, params: int = 2, noise_variance: float = NOISE_WIDTH**2 / 12
-) -> float:
+def statistical_floor(n: int, params: int = 2, noise_variance: float = NOISE_VARIANCE) -> float:
     """``σ²p/n``: how far, in loss, the least-squares line of ``n`` noisy points lies on average
     from the true line (its excess loss on new data from the same line and noise), for ``n``
     well above ``p``. An optimizer whose excess loss is below it is more precise than the data
