@@ -22,6 +22,7 @@ from descent.convergence import (
     optimum,
     sgd,
     smoothness,
+    tuned_constant_rates,
 )
 from descent.lesson import START
 
@@ -169,3 +170,20 @@ def test_decaying_sgd_reaches_one_over_t_and_constant_sgd_a_floor(problem):
     floor = constant[:, steps // every // 2 :].mean().item()  # the second half, all seeds
     assert floor == pytest.approx(noise_floor(x, s, 0.1), rel=0.2)
     assert medians[-1] < constant[:, -1].median() / 2  # decay is below the floor by then
+
+
+def test_tuned_constant_rates_choose_on_some_seeds_and_score_on_others(problem):
+    x, s, loss, _ = problem
+    minimum = loss(optimum(x, s))
+    lrs, budgets = [0.03, 1.0, 8.0], [5, 3000]
+    rates, scored = tuned_constant_rates(x, s, START, lrs, budgets, range(10), range(10, 20))
+
+    def mean(lr, seeds):  # (B,)
+        path = sgd(x, s, START, torch.full((3000,), lr, dtype=torch.float64), seeds)
+        return (loss(path[:, budgets]) - minimum).mean(dim=0)
+
+    tuning = torch.stack([mean(lr, range(10)) for lr in lrs])  # (R, B)
+    assert rates.tolist() == [lrs[i] for i in tuning.argmin(dim=0)]
+    assert rates[0] > rates[1]  # a short budget wants a large rate, a long one a small rate
+    for b, lr in enumerate(rates.tolist()):
+        assert scored[b].item() == pytest.approx(mean(lr, range(10, 20))[b].item(), rel=1e-12)

@@ -61,6 +61,7 @@ figures = {
 }
 from descent import generalization_plots as gp, optimizer_plots as op
 
+steps = torch.arange(1.0, 9)
 runs, needed = torch.rand(5, 4), torch.tensor([[9.0, 20], [5, 9], [5, 8], [90, 99]])
 figures |= {
     "plot_steps_by_tolerance": texts(op.plot_steps_by_tolerance(
@@ -71,6 +72,9 @@ figures |= {
     "plot_losses_by_degree": texts(gp.plot_losses_by_degree(range(4), runs, runs)),
     "plot_regularization": texts(gp.plot_regularization([0.1, 1, 2, 3], runs, runs, runs, 0.1)),
     "plot_convergence": texts(op.plot_convergence([0.1 ** torch.arange(12.0)] * 4, [0.1] * 2, 4)),
+    "plot_separable": texts(op.plot_separable(1 / steps, 0.1**steps, 2)),
+    "plot_noisy_sgd": texts(op.plot_noisy_sgd(
+        steps, [1 / steps] * 2, [1 / steps] * 2, [("decaying", 1.0), ("constant", 0.5)])),
 }
 print(json.dumps(figures))
 """

@@ -8,8 +8,10 @@ from descent.fit import least_squares
 from descent.optimizer_plots import (
     method_names,
     plot_convergence,
+    plot_noisy_sgd,
     plot_optimizer_paths,
     plot_scaled_contours,
+    plot_separable,
     plot_steps_by_condition,
     plot_steps_by_tolerance,
 )
@@ -80,3 +82,29 @@ def test_convergence_draws_each_run_and_its_predicted_factor_through_its_first_p
     assert ax.lines[0].get_label() == "gradient descent, η = 1/L = 4.0"
     dashed = ax.lines[4].get_ydata()  # 0.5 per step, through the run's first point below 1e-8
     assert dashed == pytest.approx(runs[0].numpy(), rel=1e-9)
+
+
+def test_separable_draws_the_loss_and_its_limit_from_the_first_step_on_log_log_axes():
+    steps = torch.arange(11, dtype=torch.float64)
+    ax = plot_separable(1 / (steps + 1), 0.5**steps, limit=2.0).axes[0]
+    assert ax.get_xscale() == ax.get_yscale() == "log" and len(ax.lines) == 3
+    assert ax.lines[0].get_xdata().tolist() == list(range(1, 11))  # step 0 has no log
+    assert ax.lines[1].get_ydata() == pytest.approx([2 / t for t in range(1, 11)])
+    assert [line.get_label() for line in (ax.lines[0], ax.lines[2])] == [
+        "separable classes",
+        "overlapping classes",
+    ]
+
+
+def test_noisy_sgd_names_each_schedule_and_dashes_its_prediction():
+    steps = torch.arange(0, 101, 10, dtype=torch.float64)
+    runs = [1 / (steps + 1), torch.full_like(steps, 0.1)]
+    predictions = [1 / (steps + 2), torch.full_like(steps, 0.09)]
+    schedules = [("decaying", 0.25), ("constant", 0.0625)]
+    ax = plot_noisy_sgd(steps, runs, predictions, schedules).axes[0]
+    assert len(ax.lines) == 4 and ax.lines[1].get_linestyle() == "--"
+    assert ax.lines[3].get_ydata().tolist() == [0.09] * 10
+    assert [line.get_label() for line in ax.lines[::2]] == [
+        "decaying rate c/(t + t₀), c = 0.25/μ",
+        "constant rate η = 0.0625",
+    ]

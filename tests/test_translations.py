@@ -82,6 +82,18 @@ def test_a_rewritten_paragraph_keeps_its_old_translation_as_obsolete(translated_
     assert [e.msgstr for e in obsolete] == ["La tasa de aprendizaje es pequeña."]
 
 
+def test_a_paragraph_moved_to_a_new_page_keeps_its_translation(translated_mini_book):
+    mini_book, po_path = translated_mini_book
+    mini_book.write("chapter.md", "# A chapter\n\nA new paragraph.\n")
+    mini_book.write("split.md", "# Split\n\nThe learning rate is small.\n")
+    mini_book.write("index.md", "# Mini book\n\n```{toctree}\nchapter\nsplit\n```\n")
+    assert translate(mini_book.root, "es").returncode == 0
+    moved = polib.pofile(str(po_path.with_name("split.po"))).find("The learning rate is small.")
+    assert moved.msgstr == "La tasa de aprendizaje es pequeña." and not moved.fuzzy
+    old = polib.pofile(str(po_path)).find(moved.msgid, include_obsolete_entries=True)
+    assert old.obsolete and old.msgstr == moved.msgstr  # and kept where it was
+
+
 @pytest.mark.parametrize(
     ("source", "broken", "lost"),
     [

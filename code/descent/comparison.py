@@ -18,6 +18,8 @@ from descent.regimes import curvatures, hessian
 
 # An optimizer of descent.optimizers with its other settings fixed: (gradient, start, lr, steps).
 Method = Callable[..., torch.Tensor]
+RACE_MOMENTA = torch.linspace(0, 0.95, 20)  # the momenta a race tunes; β = 0 is gradient descent
+RACE_MAX_STEPS = 2000  # a method that needs more "never gets there"
 
 
 def bowl(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

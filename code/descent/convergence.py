@@ -156,10 +156,10 @@ def local_rate(x: torch.Tensor, s: torch.Tensor, lr: float) -> float:
     return max(abs(1 - lr * mu), abs(1 - lr * top))
 
 
-def max_margin(x: torch.Tensor, s: torch.Tensor) -> float:
-    """The largest ``γ = min s·(x a)`` over unit vectors ``a``, for separable data.
+def max_margin_direction(x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+    """The unit vector ``a`` (2,) with the largest ``γ = min s·(x a)``, for separable data.
 
-    Gradient descent's direction tends to that ``a`` and, with ``‖a‖ ≈ log(t)/γ``, its loss to
+    Gradient descent's direction tends to it and, with ``‖a‖ ≈ log(t)/γ``, its loss to
     ``1/(lr γ² t)`` (Soudry et al., 2018). Here the two points nearest the boundary, one of each
     class, hold the margin: ``a`` with ``s·(x a) = 1`` on both is the shortest separating one.
     """
@@ -168,7 +168,12 @@ def max_margin(x: torch.Tensor, s: torch.Tensor) -> float:
     a = torch.linalg.solve(inputs, s.new_tensor([1.0, -1.0]))
     if (_margins(x, s, a) < 1 - 1e-9).any():
         raise ValueError("the data are not separable by a line with positive slope")
-    return 1 / a.norm().item()
+    return a / a.norm()
+
+
+def max_margin(x: torch.Tensor, s: torch.Tensor) -> float:
+    """``γ``, the margin of :func:`max_margin_direction`."""
+    return _margins(x, s, max_margin_direction(x, s)).min().item()
 
 
 def gradient_noise(x: torch.Tensor, s: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
@@ -236,3 +241,30 @@ def first_below(values: torch.Tensor, level: float) -> int:
     above it."""
     above = (values >= level).nonzero()
     return 0 if len(above) == 0 else int(above[-1]) + 1
+
+
+def tuned_constant_rates(
+    x: torch.Tensor,
+    s: torch.Tensor,
+    start: Sequence[float],
+    lrs: Sequence[float],
+    budgets: Sequence[int],
+    tune: Sequence[int],
+    score: Sequence[int],
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """SGD at the constant rate of ``lrs`` that is best for each budget: chosen by the mean excess
+    loss on the seeds ``tune``, scored on the seeds ``score``, so the choice cannot flatter it.
+
+    Returns the rate chosen for each budget and its mean excess loss there, ``(B,)`` each.
+    """
+    minimum = logistic_loss(x, s, optimum(x, s))
+    steps = max(budgets)
+
+    def excess(lr: float, seeds: Sequence[int]) -> torch.Tensor:  # (B,), the mean over seeds
+        path = sgd(x, s, start, torch.full((steps,), lr, dtype=torch.float64), seeds)
+        return (logistic_loss(x, s, path[:, list(budgets)]) - minimum).mean(dim=0)
+
+    chosen = torch.stack([excess(lr, tune) for lr in lrs]).argmin(dim=0)  # (B,)
+    rates = torch.tensor(lrs, dtype=torch.float64)[chosen]
+    scored = {lr: excess(lr, score) for lr in set(rates.tolist())}  # each chosen rate run once
+    return rates, torch.stack([scored[lr][b] for b, lr in enumerate(rates.tolist())])

@@ -154,3 +154,43 @@ def plot_convergence(
     ax.set(yscale="log", ylim=(1e-13, None))
     ax.legend(fontsize=8)
     return fig
+
+
+def plot_separable(separable: torch.Tensor, overlapping: torch.Tensor, limit: float) -> Figure:
+    """The loss along gradient descent on separable classes, whose infimum is 0, beside the
+    loss above its minimum on overlapping ones, ``(T + 1,)`` each, on log-log axes; dashed,
+    ``limit / t``, the curve that the separable loss approaches."""
+    fig, ax = new_axes(_("Without a minimum"), _("step"), _("loss above its infimum"))
+    steps = torch.arange(1, len(separable), dtype=torch.float64)
+    ax.plot(steps, separable[1:], color=METHOD_COLORS[0], label=_("separable classes"))
+    ax.plot(steps, limit / steps, "--", color=METHOD_COLORS[0], linewidth=0.8,
+            label=_("limit") + r", $1/(\eta\gamma^2 t)$")  # fmt: skip
+    ax.plot(steps, overlapping[1:], color=METHOD_COLORS[1], label=_("overlapping classes"))
+    ax.set(xscale="log", yscale="log", ylim=(1e-13, None))
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_noisy_sgd(
+    steps: torch.Tensor,
+    runs: Sequence[torch.Tensor],
+    predictions: Sequence[torch.Tensor],
+    schedules: Sequence[tuple[str, float]],
+) -> Figure:
+    """The mean loss above its minimum along SGD, ``(K,)`` each at ``steps`` (K,), on log-log
+    axes, each with its prediction dashed. ``schedules`` names each run: ``("constant", η)`` or
+    ``("decaying", c·μ)`` for the rates ``c/(t + t₀)``."""
+    fig, ax = new_axes(_("SGD on the logistic loss"), _("step"), _("mean loss above its minimum"))
+    for run, prediction, (kind, value), color in zip(
+        runs, predictions, schedules, METHOD_COLORS, strict=False
+    ):
+        shown = formatted(value, "g")
+        if kind == "constant":
+            label = _("constant rate η = {lr}").format(lr=shown)
+        else:
+            label = _("decaying rate c/(t + t₀), c = {c}/μ").format(c=shown)
+        ax.plot(steps[1:], run[1:], color=color, label=label)
+        ax.plot(steps[1:], prediction[1:], "--", color=color, linewidth=0.8)
+    ax.set(xscale="log", yscale="log")
+    ax.legend(fontsize=8)
+    return fig

@@ -89,13 +89,38 @@ def update(pot_dir: Path, lang: str) -> None:
                 sys.executable, "-m", "sphinx_intl", "update", "-p", new, "-d", str(LOCALES),
                 "-l", lang, "-w", str(LINE_WIDTH),
             )  # fmt: skip
+    known = translations(catalogs_dir)  # before the merge turns moved passages obsolete
     for pot in sorted(pot_dir.glob("*.pot")):
         po = catalogs_dir / f"{pot.stem}.po"
         run(
             "msgmerge", "--quiet", "--update", "--backup=none", "--previous",
             f"--width={LINE_WIDTH}", str(po), str(pot),
         )  # fmt: skip
+        carry_over(po, known)
         po.write_text(with_agreed_header(po.read_text(encoding="utf-8"), lang), encoding="utf-8")
+
+
+def translations(catalogs_dir: Path) -> dict[str, str]:
+    """Every translated message of a language's catalogs, obsolete ones included."""
+    return {
+        entry.msgid: entry.msgstr
+        for path in sorted(catalogs_dir.glob("*.po"))
+        for entry in polib.pofile(str(path))
+        if entry.msgstr and not entry.fuzzy
+    }
+
+
+def carry_over(po_path: Path, known: dict[str, str]) -> None:
+    """Fill an untranslated message with the translation of the same text on any page, so that a
+    passage moved to another page keeps it. Not msgmerge's ``--compendium``: that fuzzy-matches
+    every new message against every catalog, minutes on each update."""
+    po = polib.pofile(str(po_path))
+    found = [entry for entry in po.untranslated_entries() if entry.msgid in known]
+    if found:
+        for entry in found:
+            entry.msgstr = known[entry.msgid]
+        po.save()
+        run("msgcat", f"--width={LINE_WIDTH}", f"--output-file={po_path}", str(po_path))
 
 
 # The team's policy for catalog headers: the book's name everywhere, the team as translator
