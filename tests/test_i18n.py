@@ -59,7 +59,8 @@ figures = {
     + re.findall(r'aria-label="([^"]*)"', player)
     + list(json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', player)[1])).values()),
 }
-from descent import generalization_plots as gp, optimizer_plots as op
+from descent import classifier_plots as cp, generalization_plots as gp, network_plots as npl
+from descent import optimizer_plots as op
 
 steps = torch.arange(1.0, 9)
 runs, needed = torch.rand(5, 4), torch.tensor([[9.0, 20], [5, 9], [5, 8], [90, 99]])
@@ -72,6 +73,10 @@ figures |= {
     "plot_losses_by_degree": texts(gp.plot_losses_by_degree(range(4), runs, runs)),
     "plot_regularization": texts(gp.plot_regularization([0.1, 1, 2, 3], runs, runs, runs, 0.1)),
     "plot_convergence": texts(op.plot_convergence([0.1 ** torch.arange(12.0)] * 4, [0.1] * 2, 4)),
+    "plot_loss_against_accuracy": texts(cp.plot_loss_against_accuracy(steps, steps, steps / 9)),
+    "plot_train_test": texts(cp.plot_train_test([(steps,) * 4] * 2, [0.01, 0.0])),
+    "plot_digits": texts(npl.plot_digits([(torch.rand(8, 8), 3)] * 2)),
+    "plot_graph": texts(npl.plot_graph()),
     "plot_separable": texts(op.plot_separable(1 / steps, 0.1**steps, 2)),
     "plot_noisy_sgd": texts(op.plot_noisy_sgd(
         steps, [1 / steps] * 2, [1 / steps] * 2, [("decaying", 1.0), ("constant", 0.5)])),
