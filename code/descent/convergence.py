@@ -217,20 +217,22 @@ def sgd(
     seeds: Sequence[int],
     every: int = 1,
 ) -> torch.Tensor:
-    """SGD, one point drawn at random per step, ``lrs[t]`` the rate of step ``t``, for every
-    seed at once. Returns the parameters every ``every`` steps, ``(S, len(lrs) // every + 1, 2)``.
+    """SGD, one point drawn at random per step, for every seed at once: ``lrs[t]`` is the rate
+    of step ``t``, one for all seeds ``(T,)`` or one per seed ``(T, S)``. Returns the parameters
+    every ``every`` steps, ``(S, T // every + 1, 2)``.
     """
     draws = [
         torch.randint(len(x), (len(lrs),), generator=torch.Generator().manual_seed(seed))
         for seed in seeds
     ]  # seed s draws as if run alone
     picks = torch.stack(draws, dim=1)  # (T, S)
+    rates = lrs.to(torch.float64).reshape(len(lrs), -1, 1)  # (T, 1 or S, 1)
     a = torch.tensor(start, dtype=torch.float64).repeat(len(seeds), 1)  # (S, 2)
     path = [a]
-    for t, lr in enumerate(lrs.tolist()):
+    for t in range(len(lrs)):
         xi, si = x[picks[t]], s[picks[t]]  # (S, 2), (S,)
         pull = si * torch.sigmoid(-si * (a * xi).sum(dim=-1))
-        a = a + lr * pull[:, None] * xi
+        a = a + rates[t] * pull[:, None] * xi
         if (t + 1) % every == 0:
             path.append(a)
     return torch.stack(path, dim=1)
@@ -260,11 +262,13 @@ def tuned_constant_rates(
     minimum = logistic_loss(x, s, optimum(x, s))
     steps = max(budgets)
 
-    def excess(lr: float, seeds: Sequence[int]) -> torch.Tensor:  # (B,), the mean over seeds
-        path = sgd(x, s, start, torch.full((steps,), lr, dtype=torch.float64), seeds)
-        return (logistic_loss(x, s, path[:, list(budgets)]) - minimum).mean(dim=0)
+    def excess(rates: Sequence[float], seeds: Sequence[int]) -> torch.Tensor:  # (R, B)
+        chains = torch.tensor(rates, dtype=torch.float64).repeat_interleave(len(seeds))
+        path = sgd(x, s, start, chains.expand(steps, -1), list(seeds) * len(rates))
+        values = logistic_loss(x, s, path[:, list(budgets)]) - minimum  # (R·S, B)
+        return values.reshape(len(rates), len(seeds), -1).mean(dim=1)  # all rates in one run
 
-    chosen = torch.stack([excess(lr, tune) for lr in lrs]).argmin(dim=0)  # (B,)
+    chosen = excess(lrs, tune).argmin(dim=0)  # (B,)
     rates = torch.tensor(lrs, dtype=torch.float64)[chosen]
-    scored = {lr: excess(lr, score) for lr in set(rates.tolist())}  # each chosen rate run once
-    return rates, torch.stack([scored[lr][b] for b, lr in enumerate(rates.tolist())])
+    scored = excess(rates.tolist(), score)  # (B, B): each chosen rate at every budget
+    return rates, torch.diagonal(scored)
