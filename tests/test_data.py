@@ -1,6 +1,6 @@
 import torch
 
-from descent.data import NOISE_WIDTH, TRUE_PARAMS, make_line_data, mean_offset
+from descent.data import NOISE_WIDTH, TRUE_PARAMS, make_line_data, mean_offset, shuffled_split
 
 
 def test_shapes_and_column_of_ones():
@@ -33,3 +33,15 @@ def test_noise_is_uniform_with_variance_width_squared_over_twelve():
     assert noise.max() - noise.min() <= NOISE_WIDTH
     assert noise.max() - noise.min() > 0.999 * NOISE_WIDTH
     assert abs(noise.var().item() - NOISE_WIDTH**2 / 12) < 1e-3
+
+
+def test_a_shuffled_split_keeps_every_row_once_and_pairs_inputs_with_their_labels():
+    x, y = torch.arange(20.0).reshape(10, 2), torch.arange(10)
+    split = shuffled_split(x, y, n_test=3, seed=0)
+    assert len(split.x_train) == 7 and len(split.x_test) == 3
+    labels = torch.cat([split.y_train, split.y_test])
+    assert sorted(labels.tolist()) == list(range(10))
+    rows = torch.cat([split.x_train, split.x_test])
+    assert torch.equal(rows, x[labels])  # each row travels with its label
+    assert torch.equal(shuffled_split(x, y, 3, seed=0).y_test, split.y_test)
+    assert not torch.equal(shuffled_split(x, y, 3, seed=1).y_train, split.y_train)

@@ -7,33 +7,24 @@ downloaded. Everything is in float64, as the loss is followed down to 1e-10.
 """
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import torch
 from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
 
+from descent.data import Split, shuffled_split
+
 N_TRAIN = 400  # tumours to learn from; the other 169 are held out
 N_VALIDATION = 100  # of the training tumours, held out to choose the weight decay
 
 
-class Split(NamedTuple):
-    """Inputs ``(n, 30)`` and labels ``(n,)``, 1 for malignant, for training and for testing."""
-
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_test: torch.Tensor
-    y_test: torch.Tensor
-
-
 def tumour_data(seed: int = 0) -> Split:
-    """The 569 tumours, shuffled by ``seed`` and split into the first ``N_TRAIN`` and the rest."""
+    """The 569 tumours, shuffled by ``seed``; the first ``N_TRAIN`` are learned from. Labels are
+    1 for malignant."""
     data = load_breast_cancer()
     x = torch.tensor(data.data, dtype=torch.float64)
     y = 1.0 - torch.tensor(data.target, dtype=torch.float64)  # scikit-learn's 0 is malignant
-    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
-    train, test = order[:N_TRAIN], order[N_TRAIN:]
-    return Split(x[train], y[train], x[test], y[test])
+    return shuffled_split(x, y, len(x) - N_TRAIN, seed)
 
 
 def with_intercept(x: torch.Tensor) -> torch.Tensor:

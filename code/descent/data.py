@@ -1,5 +1,7 @@
 """Synthetic data for fitting a straight line."""
 
+from typing import NamedTuple
+
 import torch
 
 from descent.lesson import N_POINTS
@@ -36,3 +38,20 @@ def mean_offset(
 ) -> float:
     """How far above the line ``params`` the points lie on average: the mean of the noise."""
     return (y - x @ torch.tensor(params)).mean().item()
+
+
+class Split(NamedTuple):
+    """Real data shuffled once and cut in two: inputs and labels to learn from and to test on."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+
+
+def shuffled_split(x: torch.Tensor, y: torch.Tensor, n_test: int, seed: int) -> Split:
+    """The rows of ``x`` and ``y`` in an order drawn from ``seed``; the last ``n_test`` are the
+    test set."""
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
+    train, test = order[:-n_test], order[-n_test:]
+    return Split(x[train], y[train], x[test], y[test])

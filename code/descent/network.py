@@ -15,27 +15,18 @@ from typing import NamedTuple
 import torch
 from sklearn.datasets import load_digits
 
+from descent.data import Split, shuffled_split
+
 HIDDEN = 32  # hidden units
 N_TEST = 500  # images held out; the other 1,297 are learned from
 
 
-class Digits(NamedTuple):
-    """Pixels in [0, 1], ``(n, 64)``, and digits ``(n,)``, for training and for testing."""
-
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_test: torch.Tensor
-    y_test: torch.Tensor
-
-
-def digit_data(seed: int = 0) -> Digits:
-    """The 1,797 images, shuffled by ``seed``; the last ``N_TEST`` are the test set."""
+def digit_data(seed: int = 0) -> Split:
+    """The 1,797 images, pixels scaled to [0, 1], shuffled by ``seed``; the last ``N_TEST`` are
+    the test set."""
     data = load_digits()
     x = torch.tensor(data.data, dtype=torch.float64) / 16  # pixels are 0 to 16
-    y = torch.tensor(data.target)
-    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
-    train, test = order[:-N_TEST], order[-N_TEST:]
-    return Digits(x[train], y[train], x[test], y[test])
+    return shuffled_split(x, torch.tensor(data.target), N_TEST, seed)
 
 
 class Params(NamedTuple):
@@ -94,7 +85,7 @@ def finite_difference(p: Params, x: torch.Tensor, y: torch.Tensor, which: int, i
 
 
 def train(
-    p: Params, data: Digits, lr: float, epochs: int, batch_size: int, seed: int = 0
+    p: Params, data: Split, lr: float, epochs: int, batch_size: int, seed: int = 0
 ) -> tuple[Params, torch.Tensor]:
     """Minibatch SGD with the hand gradient: the parameters at the end, and the training loss
     after each epoch and before the first ``(epochs + 1,)``."""
@@ -120,6 +111,6 @@ def distinct_hidden_units(p: Params) -> int:
     return len(torch.unique(units, dim=0))
 
 
-def sample_images(data: Digits, count: int) -> Sequence[tuple[torch.Tensor, int]]:
+def sample_images(data: Split, count: int) -> Sequence[tuple[torch.Tensor, int]]:
     """The first ``count`` training images, ``(8, 8)`` each, with their digits."""
     return [(data.x_train[i].reshape(8, 8), int(data.y_train[i])) for i in range(count)]
