@@ -1,16 +1,21 @@
 import pytest
 import torch
 from sklearn.datasets import load_digits
+from torch.utils.data import DataLoader, TensorDataset
 
 from descent.network import (
     HIDDEN,
     N_TEST,
+    DigitNet,
     Params,
     accuracy,
+    as_params,
     backprop,
     digit_data,
+    disagreements,
     distinct_hidden_units,
     finite_difference,
+    fit_network,
     forward,
     loss,
     random_params,
@@ -84,3 +89,38 @@ def test_a_symmetric_start_keeps_its_hidden_units_identical(data):
     trained, _ = train(same, data, lr=0.1, epochs=1, batch_size=64)
     assert distinct_hidden_units(same) == distinct_hidden_units(trained) == 1
     assert not torch.equal(trained.w1, same.w1)  # they moved, together
+
+
+def test_the_module_computes_the_hand_network_and_autograd_its_hand_gradient(data):
+    torch.manual_seed(0)
+    model = DigitNet()
+    p = as_params(model)
+    x, y = data.x_train[:64], data.y_train[:64]
+    assert torch.allclose(model(x), forward(p, x)[1], atol=1e-15)
+    torch.nn.functional.cross_entropy(model(x), y).backward()
+    by_hand = backprop(Params(*(t.detach() for t in p)), x, y)
+    assert torch.allclose(model.hidden.weight.grad, by_hand.w1.T, atol=1e-15)
+    assert torch.allclose(model.output.bias.grad, by_hand.b2, atol=1e-15)
+    assert model.hidden.weight.abs().max() <= 1 / 8  # PyTorch's default: uniform within 1/√64
+
+
+def test_fit_network_takes_the_optimizers_steps_over_each_minibatch(data):
+    torch.manual_seed(0)
+    model = DigitNet()
+    start = Params(*(t.detach().clone() for t in as_params(model)))
+    images = TensorDataset(data.x_train[:64], data.y_train[:64])
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    fit_network(model, DataLoader(images, batch_size=64), optimizer, epochs=1)
+    expected = [t - 0.1 * g for t, g in zip(start, backprop(start, *images.tensors), strict=True)]
+    for moved, t in zip(as_params(model), expected, strict=True):
+        assert torch.allclose(moved, t, atol=1e-14)
+
+
+def test_disagreements_count_the_rows_where_any_model_differs():
+    torch.manual_seed(0)
+    a, b = DigitNet(), DigitNet()
+    x = torch.rand(50, 64, dtype=torch.float64)
+    assert disagreements([a, a], x) == 0
+    with torch.no_grad():
+        by_hand = (a(x).argmax(dim=1) != b(x).argmax(dim=1)).sum().item()
+    assert disagreements([a, b, a], x) == by_hand

@@ -114,3 +114,39 @@ def distinct_hidden_units(p: Params) -> int:
 def sample_images(data: Split, count: int) -> Sequence[tuple[torch.Tensor, int]]:
     """The first ``count`` training images, ``(8, 8)`` each, with their digits."""
     return [(data.x_train[i].reshape(8, 8), int(data.y_train[i])) for i in range(count)]
+
+
+class DigitNet(torch.nn.Module):
+    """The same network as :func:`forward`, written with PyTorch's layers."""
+
+    def __init__(self, hidden: int = HIDDEN, activation=torch.tanh):
+        super().__init__()
+        self.hidden = torch.nn.Linear(64, hidden, dtype=torch.float64)
+        self.output = torch.nn.Linear(hidden, 10, dtype=torch.float64)
+        self.activation = activation
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.output(self.activation(self.hidden(x)))
+
+
+def fit_network(model, loader, optimizer, epochs: int) -> None:
+    """The training loop of ``torch.optim``, over the minibatches of a ``DataLoader``."""
+    for _ in range(epochs):
+        for x, y in loader:
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            optimizer.step()
+
+
+def as_params(model: DigitNet) -> Params:
+    """The module's weights in the layout of :class:`Params` (``nn.Linear`` stores them
+    transposed, one row per output)."""
+    hidden, output = model.hidden, model.output
+    return Params(hidden.weight.T, hidden.bias, output.weight.T, output.bias)
+
+
+def disagreements(models: Sequence[DigitNet], x: torch.Tensor) -> int:
+    """How many rows of ``x`` the models do not all give the same digit."""
+    with torch.no_grad():
+        answers = torch.stack([model(x).argmax(dim=1) for model in models])  # (M, n)
+    return int((answers != answers[0]).any(dim=0).sum())
