@@ -1,9 +1,11 @@
 """Logistic regression on real data: which tumours are malignant, from 30 measurements.
 
 The data are the Wisconsin Diagnostic Breast Cancer set (Street, Wolberg and Mangasarian, 1993):
-569 tumours, each described by 30 measurements of the cell nuclei in an image of a needle
-biopsy, and labelled malignant or benign. They ship inside scikit-learn's wheel, so nothing is
-downloaded. Everything is in float64, as the loss is followed down to 1e-10.
+569 breast masses, each described by 30 numbers computed from a digitized image of a fine-needle
+aspirate (ten properties of the cell nuclei, each as a mean, a standard error and a worst value),
+and labelled malignant or benign. They ship inside scikit-learn's wheel, so nothing is
+downloaded. Everything is in float64, so that the minimum can be compared with an independent
+solver's to many digits.
 """
 
 from collections.abc import Sequence
