@@ -19,6 +19,9 @@ from descent.data import TRUE_PARAMS
 from descent.sgd_study import line_data_sets
 
 # E[x xᵀ] of an input row x = (x, 1) of make_line_data, x uniform on [-1, 1): E[x²] = 1/3.
+# The overfitting experiment of the chapters generalization and regularization: few points, a
+# flexible polynomial, many held-out points to measure it.
+FEW_POINTS, HELD_POINTS, FLEXIBLE_DEGREE = 15, 1000, 10
 LINE_SECOND_MOMENT = torch.tensor([[1 / 3, 0.0], [0.0, 1.0]], dtype=torch.float64)
 
 
