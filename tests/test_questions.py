@@ -145,6 +145,7 @@ def test_other_builders_get_the_question_and_its_answers_as_text(tmp_path):
         (CHOICE.replace(":right: 2", ":right: 3"), "a question needs a list of options"),
         (CHOICE.replace(":right: 2\n", ""), "a question needs a list of options"),
         (NUMBER, "'steps' is not a number glued on this page"),
+        (CHOICE.replace("To the left.", "To the [left](page)."), "option 1 has a link"),
     ],
 )
 def test_a_broken_question_fails_the_build(tmp_path, capsys, markdown, error):

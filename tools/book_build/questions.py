@@ -19,6 +19,7 @@ from html import escape
 from babel.numbers import get_decimal_symbol
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.addnodes import pending_xref
 from myst_nb.ext.glue.utils import retrieve_glue_data
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
@@ -91,6 +92,9 @@ class QuestionDirective(SphinxDirective):
             form["right"] = right
             for index, item in enumerate(lists[0].children, start=1):
                 first, *rest = item.children
+                if first.next_node(lambda n: isinstance(n, (nodes.reference, pending_xref))):
+                    # a link inside a label takes the keyboard's Tab away from the radio buttons
+                    raise self.error(f"option {index} has a link: put it in the explanation")
                 option = question_option(first.rawsource, "", *first.children, index=index)
                 option.source, option.line = first.source, first.line
                 form += option
