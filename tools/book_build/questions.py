@@ -19,8 +19,8 @@ from html import escape
 from babel.numbers import get_decimal_symbol
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.addnodes import pending_xref
 from myst_nb.ext.glue.utils import retrieve_glue_data
+from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
