@@ -77,6 +77,7 @@ figures |= {
     "plot_train_test": texts(cp.plot_train_test([(steps,) * 4] * 2, [0.01, 0.0])),
     "plot_digits": texts(npl.plot_digits([(torch.rand(8, 8), 3)] * 2)),
     "plot_graph": texts(npl.plot_graph()),
+    "plot_plateaus": texts(npl.plot_plateaus([1, 0.1], runs[:2], runs[:2], 3.0)),
     "plot_separable": texts(op.plot_separable(1 / steps, 0.1**steps, 2)),
     "plot_noisy_sgd": texts(op.plot_noisy_sgd(
         steps, [1 / steps] * 2, [1 / steps] * 2, [("decaying", 1.0), ("constant", 0.5)])),

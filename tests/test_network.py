@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 from sklearn.datasets import load_digits
@@ -9,6 +10,7 @@ from descent.network import (
     DigitNet,
     Params,
     accuracy,
+    along_mode,
     as_params,
     backprop,
     digit_data,
@@ -17,8 +19,10 @@ from descent.network import (
     finite_difference,
     fit_network,
     forward,
+    input_output_modes,
     loss,
     random_params,
+    saddle,
     sample_images,
     train,
 )
@@ -124,3 +128,60 @@ def test_disagreements_count_the_rows_where_any_model_differs():
     with torch.no_grad():
         by_hand = (a(x).argmax(dim=1) != b(x).argmax(dim=1)).sum().item()
     assert disagreements([a, b, a], x) == by_hand
+
+
+def test_input_output_modes_are_the_svd_of_the_centred_pixel_digit_covariance(data):
+    U, S, Vh = input_output_modes(data.x_train, data.y_train)
+    x, y = data.x_train.numpy(), data.y_train.numpy()
+    one_hot = np.eye(10)[y]
+    c = x.T @ (one_hot - one_hot.mean(axis=0)) / len(x)  # (64, 10)
+    assert np.allclose(S.numpy(), np.linalg.svd(c, compute_uv=False), rtol=0, atol=1e-14)
+    assert np.allclose((U * S) @ Vh, c, rtol=0, atol=1e-14)
+    assert U.shape == (64, 10) and Vh.shape == (10, 10)
+    assert torch.allclose(U.T @ U, torch.eye(10, dtype=torch.float64), atol=1e-12)
+    assert S[0] > S[1] > 0.01 and S[-1] < 1e-12  # centred: C·(1, …, 1) = 0
+
+
+def test_the_saddle_has_zero_gradient_and_the_frequencies_as_biases(data):
+    x, y = data.x_train, data.y_train
+    p = saddle(y)
+    frequencies = np.bincount(y.numpy(), minlength=10) / len(y)
+    assert np.allclose(p.b2.numpy(), np.log(frequencies), rtol=0, atol=1e-15)
+    assert all((t == 0).all() for t in (p.w1, p.b1, p.w2))
+    assert p.w1.shape == (64, HIDDEN) and p.w2.shape == (HIDDEN, 10)
+    for g in backprop(p, x, y):
+        assert g.abs().max() < 1e-15
+    entropy = -(frequencies * np.log(frequencies)).sum()  # it predicts the frequencies
+    assert loss(p, x, y).item() == pytest.approx(entropy, rel=1e-13)
+
+
+@pytest.mark.parametrize("mode", [0, 1])
+def test_the_saddle_curves_down_by_sigma_along_a_mode_and_up_with_v_flipped(data, mode):
+    x, y = data.x_train, data.y_train
+    p = saddle(y)
+    U, S, Vh = input_output_modes(x, y)
+    u, v, s = U[:, mode], Vh[mode], 1e-3
+
+    def curvature(v):  # by central second differences along the direction
+        moved = [loss(along_mode(p, u, v, d), x, y).item() for d in (s, -s)]
+        return (moved[0] + moved[1] - 2 * loss(p, x, y).item()) / s**2
+
+    assert curvature(v) == pytest.approx(-S[mode].item(), rel=1e-5)
+    assert curvature(-v) == pytest.approx(S[mode].item(), rel=1e-5)
+
+
+def test_along_mode_moves_only_hidden_unit_0_by_the_distance():
+    p = random_params(seed=3)
+    kept = Params(*(t.clone() for t in p))
+    generator = torch.Generator().manual_seed(0)
+    u = torch.randn(64, generator=generator, dtype=torch.float64)
+    v = torch.randn(10, generator=generator, dtype=torch.float64)
+    u, v = u / u.norm(), v / v.norm()
+    q = along_mode(p, u, v, 0.7)
+    assert all(torch.equal(a, b) for a, b in zip(p, kept, strict=True))  # p left as it was
+    assert torch.equal(q.b1, p.b1) and torch.equal(q.b2, p.b2)
+    assert torch.equal(q.w1[:, 1:], p.w1[:, 1:]) and torch.equal(q.w2[1:], p.w2[1:])
+    assert torch.allclose(q.w1[:, 0] - p.w1[:, 0], 0.7 * u / 2**0.5, rtol=0, atol=1e-15)
+    assert torch.allclose(q.w2[0] - p.w2[0], 0.7 * v / 2**0.5, rtol=0, atol=1e-15)
+    change = torch.cat([(a - b).flatten() for a, b in zip(q, p, strict=True)])
+    assert change.norm().item() == pytest.approx(0.7, rel=1e-14)

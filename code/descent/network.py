@@ -100,6 +100,32 @@ def train(
     return p, torch.stack(history)
 
 
+def input_output_modes(x: torch.Tensor, y: torch.Tensor):
+    """The singular value decomposition ``U, S, Vh`` of ``C = xᵀ(Y − Ȳ)/n``, how each pixel
+    co-varies with each digit's one-hot code. Near a zero start the hidden layer is linear, and
+    training grows the pair of weights along each mode ``(U[:, i], Vh[i])`` at a rate ``S[i]``
+    per unit of learning rate."""
+    one_hot = torch.nn.functional.one_hot(y, 10).to(x.dtype)
+    return torch.linalg.svd(x.T @ (one_hot - one_hot.mean(dim=0)) / len(x), full_matrices=False)
+
+
+def saddle(y: torch.Tensor, hidden: int = HIDDEN) -> Params:
+    """Every weight at zero and ``b₂`` at the log of each digit's frequency: the zero start once
+    ``b₂`` has learned. Its gradient is zero, and it is not a minimum."""
+    frequencies = torch.bincount(y, minlength=10).double() / len(y)
+    zeros = random_params(0, hidden, scale=0)
+    return zeros._replace(b2=frequencies.log())
+
+
+def along_mode(p: Params, u: torch.Tensor, v: torch.Tensor, distance: float) -> Params:
+    """``p`` moved ``distance`` along the direction that gives hidden unit 0 the input weights
+    ``u/√2`` and the output weights ``v/√2`` (a unit direction if ``u`` and ``v`` are)."""
+    w1, w2 = p.w1.clone(), p.w2.clone()
+    w1[:, 0] += distance * u / 2**0.5
+    w2[0] += distance * v / 2**0.5
+    return p._replace(w1=w1, w2=w2)
+
+
 def accuracy(p: Params, x: torch.Tensor, y: torch.Tensor) -> float:
     """The fraction of images whose highest score is their digit."""
     return (forward(p, x)[1].argmax(dim=1) == y).double().mean().item()

@@ -7,6 +7,7 @@ import torch
 from matplotlib.figure import Figure
 
 from descent.i18n import _
+from descent.numbers import formatted
 from descent.plots import DATA_COLOR, MODEL_COLOR
 
 # The graph's nodes, left to right: (label, x); the parameters sit below the node they feed.
@@ -58,4 +59,32 @@ def plot_graph() -> Figure:
     ax.text(-0.4, -0.7, _("backward"), color=DATA_COLOR, fontsize=9)
     ax.set(xlim=(-0.6, 7.2), ylim=(-1.0, 1.0))
     ax.set_axis_off()
+    return fig
+
+
+def plot_plateaus(
+    scales: Sequence[float], losses: torch.Tensor, escapes: torch.Tensor, per_decade: float
+) -> Figure:
+    """Left, the minibatch loss ``losses[i]`` of a start of size ``scales[i]``, step by step;
+    right, the step at which each seed ``escapes[i, j]`` leaves the plateau, against the size of
+    its start, with the predicted line: ``per_decade`` more steps for each tenfold smaller start,
+    drawn through the mean escape of the smallest start."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.0, 3.4), layout="constrained")
+    for scale, curve, shade in zip(
+        scales, losses, torch.linspace(0.2, 1, len(scales)), strict=True
+    ):
+        left.plot(
+            curve.numpy(), color=plt.cm.viridis(1 - shade.item()), label=formatted(scale, "g")
+        )
+    left.set(xlabel=_("step"), ylabel=_("minibatch loss"), title=_("From starts of each size"))
+    left.legend(title=_("size of the start"), fontsize=8)
+    decades = -torch.tensor(scales).log10()
+    for column in escapes.T:
+        right.plot(decades.numpy(), column.numpy(), "o", color=DATA_COLOR, alpha=0.5)
+    anchor = escapes[-1].double().mean() - per_decade * decades[-1]
+    right.plot(decades.numpy(), (anchor + per_decade * decades).numpy(), color=MODEL_COLOR,
+               label=_("predicted slope"))  # fmt: skip
+    right.set(xlabel=_("decades below 1 of the start's size"), ylabel=_("steps on the plateau"),
+              title=_("Each tenfold smaller start adds steps"))  # fmt: skip
+    right.legend()
     return fig

@@ -1,0 +1,164 @@
+"""Many trainings at once: one model, ``K`` copies (chains), each with its own start, learning
+rate and shuffle, trained in one vectorized pass.
+
+Tuning a learning rate honestly means training for every rate, over several seeds, and a loop
+over them would take minutes; stacking the chains along a first dimension and taking every
+chain's gradient with one ``torch.func.vmap`` call takes seconds. The model is any ``loss(p, x,
+y)`` whose parameters ``p`` are a tuple of tensors (the network's :class:`~descent.network.Params`,
+or ``(a,)`` for the line).
+
+The update rules follow PyTorch's (``torch.optim.SGD``, ``Adagrad``, ``RMSprop``, ``Adam``,
+``AdamW``, with their default constants), each written for one tensor and its own ``state``;
+the tests check that they take the same steps as ``torch.optim``.
+"""
+
+import math
+from collections.abc import Callable, Sequence
+
+import torch
+from torch.func import grad_and_value, vmap
+
+Update = Callable[..., torch.Tensor]  # (p, g, lr, state, t) -> the new p
+
+
+def sgd(p, g, lr, state, t):
+    return p - lr * g
+
+
+def momentum(p, g, lr, state, t, beta=0.9):
+    state["velocity"] = beta * state.get("velocity", 0) + g
+    return p - lr * state["velocity"]
+
+
+def adagrad(p, g, lr, state, t, eps=1e-10):
+    state["total"] = state.get("total", 0) + g**2  # every gradient ever seen: the step only shrinks
+    return p - lr * g / (state["total"].sqrt() + eps)
+
+
+def rmsprop(p, g, lr, state, t, beta=0.99, eps=1e-8):
+    state["square"] = beta * state.get("square", 0) + (1 - beta) * g**2  # recent gradients only
+    return p - lr * g / (state["square"].sqrt() + eps)
+
+
+def adam(p, g, lr, state, t, betas=(0.9, 0.999), eps=1e-8):
+    state["mean"] = betas[0] * state.get("mean", 0) + (1 - betas[0]) * g  # RMSProp, plus momentum
+    state["square"] = betas[1] * state.get("square", 0) + (1 - betas[1]) * g**2
+    mean_hat = state["mean"] / (1 - betas[0] ** t)  # both start at zero: undo that pull
+    square_hat = state["square"] / (1 - betas[1] ** t)
+    return p - lr * mean_hat / (square_hat.sqrt() + eps)
+
+
+def adamw(p, g, lr, state, t, decay=0.01):
+    """Adam, and the weights shrink by ``lr·decay`` of themselves, outside the division."""
+    return adam(p * (1 - lr * chain_view(decay, p)), g, lr, state, t)
+
+
+def chain_view(value, like: torch.Tensor):
+    """A per-chain value ``(K,)`` shaped to broadcast over a stacked tensor; a number as is."""
+    if isinstance(value, torch.Tensor):
+        return value.view(-1, *[1] * (like.dim() - 1))
+    return value
+
+
+def stack(params: Sequence[tuple]) -> tuple:
+    """``K`` parameter tuples as one, each tensor with a first dimension of ``K``."""
+    fields = [torch.stack(tensors) for tensors in zip(*params, strict=True)]
+    return rebuild(params[0], fields)
+
+
+def rebuild(like: tuple, fields: Sequence[torch.Tensor]) -> tuple:
+    return type(like)(*fields) if hasattr(like, "_fields") else tuple(fields)
+
+
+def constant(t: int, total: int) -> float:
+    return 1.0
+
+
+def train_many(
+    loss: Callable,
+    starts: tuple,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    rates: torch.Tensor,
+    epochs: int,
+    batch_size: int,
+    seeds: torch.Tensor,
+    update: Update = sgd,
+    schedule: Callable[[int, int], float] = constant,
+    l2=0.0,
+    watch: dict[str, tuple[torch.Tensor, torch.Tensor]] | None = None,
+) -> tuple[tuple, torch.Tensor, dict[str, torch.Tensor]]:
+    """Minibatch training of ``K`` chains: ``starts``, ``rates`` ``(K,)`` and ``seeds`` ``(K,)``
+    (chains with one seed see the same shuffles). Step ``t`` of ``T`` uses ``rates ·
+    schedule(t, T)``; ``l2`` adds ``l2·p`` to each gradient (the penalty ``l2/2·‖p‖²``).
+
+    Returns the parameters at the end, the minibatch loss of every step ``(K, T)`` and, for each
+    set in ``watch``, its loss before training and after each epoch ``(K, epochs + 1)``; a chain
+    that blew up has ``inf`` losses.
+    """
+    step = vmap(grad_and_value(loss))
+    whole = vmap(loss, in_dims=(0, None, None))
+    watch = watch or {}
+    watched = {name: [whole(starts, *xy)] for name, xy in watch.items()}
+    generators = {int(s): torch.Generator().manual_seed(int(s)) for s in seeds.unique()}
+    total = epochs * math.ceil(len(x) / batch_size)
+    p, states, losses, t = starts, [{} for _ in starts], [], 0
+    for _ in range(epochs):
+        shuffles = {s: torch.randperm(len(x), generator=g) for s, g in generators.items()}
+        orders = torch.stack([shuffles[int(s)] for s in seeds])  # (K, n)
+        for batch in orders.split(batch_size, dim=1):
+            t += 1
+            gradients, values = step(p, x[batch], y[batch])
+            lr = rates * schedule(t, total)
+            p = rebuild(
+                p,
+                [
+                    update(w, g + chain_view(l2, w) * w, chain_view(lr, w), state, t)
+                    for w, g, state in zip(p, gradients, states, strict=True)
+                ],
+            )
+            losses.append(values)
+        for name, xy in watch.items():
+            watched[name].append(whole(p, *xy))
+    finite = {name: torch.stack(v, dim=1).nan_to_num(math.inf) for name, v in watched.items()}
+    return p, torch.stack(losses, dim=1).nan_to_num(math.inf), finite
+
+
+def exponential(low: float, high: float) -> Callable[[int, int], float]:
+    """The range test's schedule: with a base rate of ``low``, the rate grows by the same factor
+    each step, from ``low`` at the first step to ``high`` at the last."""
+    return lambda t, total: (high / low) ** ((t - 1) / (total - 1))
+
+
+def smoothed(losses: torch.Tensor, beta: float = 0.9) -> torch.Tensor:
+    """Each row's running mean, weighting the last step by ``1 − beta``, with Adam's correction
+    of the pull towards the zero it starts from."""
+    mean, out = torch.zeros(len(losses), dtype=losses.dtype), []
+    for t, column in enumerate(losses.T, start=1):
+        mean = beta * mean + (1 - beta) * column
+        out.append(mean / (1 - beta**t))
+    return torch.stack(out, dim=1)
+
+
+def range_test(loss, starts, x, y, low, high, epochs, batch_size, seeds):
+    """The learning-rate range test: ``epochs`` of minibatch SGD whose rate grows from ``low``
+    to ``high``. Returns the rate of each step ``(T,)`` and each chain's smoothed minibatch
+    loss ``(K, T)``."""
+    base = torch.full((len(seeds),), low, dtype=torch.float64)
+    schedule = exponential(low, high)
+    _, losses, _ = train_many(
+        loss, starts, x, y, base, epochs, batch_size, seeds, schedule=schedule
+    )
+    steps = torch.arange(losses.shape[1])
+    return low * (high / low) ** (steps / steps[-1]), smoothed(losses)
+
+
+def readings(rates: torch.Tensor, curves: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The two rules of thumb, for each curve: a tenth of the rate where it is lowest, and the
+    rate, before that, where it falls fastest against the logarithm of the rate."""
+    lowest = curves.argmin(dim=1)
+    slopes = curves.diff(dim=1) / rates.log().diff()
+    steepest = torch.stack(
+        [slope[:end].argmin() for slope, end in zip(slopes, lowest, strict=True)]
+    )
+    return rates[lowest] / 10, rates[steepest]
