@@ -17,6 +17,7 @@ from descent.network import (
     disagreements,
     distinct_hidden_units,
     finite_difference,
+    first_layer_gap,
     fit_network,
     forward,
     input_output_modes,
@@ -128,6 +129,19 @@ def test_disagreements_count_the_rows_where_any_model_differs():
     with torch.no_grad():
         by_hand = (a(x).argmax(dim=1) != b(x).argmax(dim=1)).sum().item()
     assert disagreements([a, b, a], x) == by_hand
+
+
+def test_first_layer_gap_ignores_relabelling_and_sign_and_bounds_the_distance():
+    p, other = random_params(seed=0), random_params(seed=1)
+    order = torch.randperm(HIDDEN, generator=torch.Generator().manual_seed(0))
+    sign = torch.ones(HIDDEN, dtype=torch.float64)
+    sign[::3] = -1
+    twin = Params(p.w1[:, order] * sign, p.b1[order] * sign, p.w2[order] * sign[:, None], p.b2)
+    x = torch.rand(20, 64, dtype=torch.float64)
+    assert torch.allclose(forward(twin, x)[1], forward(p, x)[1], atol=1e-14)  # the same function
+    assert first_layer_gap(twin, p) == 0 and first_layer_gap(p, p) == 0
+    raw = ((other.w1 - p.w1).norm() / p.w1.norm()).item()
+    assert 0.5 < first_layer_gap(other, p) < raw
 
 
 def test_input_output_modes_are_the_svd_of_the_centred_pixel_digit_covariance(data):

@@ -120,8 +120,48 @@ def train_many(
             losses.append(values)
         for name, xy in watch.items():
             watched[name].append(whole(p, *xy))
-    finite = {name: torch.stack(v, dim=1).nan_to_num(math.inf) for name, v in watched.items()}
-    return p, torch.stack(losses, dim=1).nan_to_num(math.inf), finite
+    finite = {
+        name: torch.stack(v, dim=1).nan_to_num(nan=math.inf, posinf=math.inf)
+        for name, v in watched.items()
+    }
+    return p, torch.stack(losses, dim=1).nan_to_num(nan=math.inf, posinf=math.inf), finite
+
+
+def grid_search(
+    loss, start, x, y, rates, seeds, epochs, batch_size, watch, **options
+) -> dict[str, torch.Tensor]:
+    """Train from ``start(seed)`` at every rate of ``rates`` ``(R,)`` with every seed of
+    ``seeds`` ``(S,)``, all in one pass; ``options`` go to :func:`train_many`. Returns each
+    watched set's loss before training and after each epoch, ``(R, S, epochs + 1)``."""
+    chains = seeds.repeat(len(rates))
+    starts = stack([start(int(seed)) for seed in chains])
+    _, _, seen = train_many(
+        loss, starts, x, y, rates.repeat_interleave(len(seeds)), epochs, batch_size, chains,
+        watch=watch, **options,
+    )  # fmt: skip
+    return {name: losses.view(len(rates), len(seeds), -1) for name, losses in seen.items()}
+
+
+def tuned_losses(seen: dict[str, torch.Tensor], name: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """For every budget, the losses on ``name`` over the seeds at the rate whose mean on that
+    same set is lowest after that many epochs ``(S, epochs + 1)``, and those rates' indices
+    ``(epochs + 1,)``: a race of optimizers, each tuned for each budget."""
+    losses = seen[name]  # (R, S, epochs + 1)
+    best = losses.mean(dim=1).argmin(dim=0)
+    return losses[best, :, torch.arange(len(best))].T, best
+
+
+def ahead(first: torch.Tensor, second: torch.Tensor) -> int:
+    """Which of two sets of per-seed losses is lower, beyond the seeds' noise: 1 if ``first``'s
+    mean is lower by more than two standard errors of the difference, -1 if higher, 0 if not."""
+    difference = second.mean() - first.mean()
+    error = (first.var() / len(first) + second.var() / len(second)).sqrt()
+    return int(difference.sign()) if difference.abs() > 2 * error else 0
+
+
+def verdicts(first: torch.Tensor, second: torch.Tensor) -> list[int]:
+    """:func:`ahead` at every budget after the start, for losses ``(S, epochs + 1)``."""
+    return [ahead(first[:, b], second[:, b]) for b in range(1, first.shape[1])]
 
 
 def exponential(low: float, high: float) -> Callable[[int, int], float]:

@@ -29,6 +29,14 @@ def digit_data(seed: int = 0) -> Split:
     return shuffled_split(x, torch.tensor(data.target), N_TEST, seed)
 
 
+def standardize_pixels(fit: torch.Tensor, *others: torch.Tensor) -> list[torch.Tensor]:
+    """Every set scaled with the mean and standard deviation of each pixel on ``fit``; a pixel
+    that never changes there (a corner) is only centred."""
+    mean, std = fit.mean(dim=0), fit.std(dim=0)
+    std = torch.where(std > 0, std, 1.0)
+    return [(images - mean) / std for images in (fit, *others)]
+
+
 class Params(NamedTuple):
     w1: torch.Tensor  # (64, HIDDEN)
     b1: torch.Tensor  # (HIDDEN,)
@@ -126,6 +134,13 @@ def along_mode(p: Params, u: torch.Tensor, v: torch.Tensor, distance: float) -> 
     return p._replace(w1=w1, w2=w2)
 
 
+def pixel_weight_sizes(w1: torch.Tensor, pixels: torch.Tensor) -> tuple[float, float]:
+    """The mean size (norm over the hidden units) of the first-layer weights leaving from the
+    chosen ``pixels`` (a mask of 64) and from the others; ``w1`` may be stacked ``(K, 64, h)``."""
+    sizes = w1.norm(dim=-1).reshape(-1, 64).mean(dim=0)
+    return sizes[pixels].mean().item(), sizes[~pixels].mean().item()
+
+
 def accuracy(p: Params, x: torch.Tensor, y: torch.Tensor) -> float:
     """The fraction of images whose highest score is their digit."""
     return (forward(p, x)[1].argmax(dim=1) == y).double().mean().item()
@@ -176,3 +191,18 @@ def disagreements(models: Sequence[DigitNet], x: torch.Tensor) -> int:
     with torch.no_grad():
         answers = torch.stack([model(x).argmax(dim=1) for model in models])  # (M, n)
     return int((answers != answers[0]).any(dim=0).sum())
+
+
+def first_layer_gap(p: Params, reference: Params) -> float:
+    """A lower bound on how far the first layer of ``p`` stays from that of ``reference``,
+    relative to the latter's size, whatever relabelling of ``p``'s hidden units and flipping of
+    their signs (``tanh`` is odd: a unit with its weights in and out negated computes the same
+    function). Each unit of ``reference`` is paired with its nearest unit of ``p``, up to sign;
+    a unit of ``p`` may serve twice, hence a bound, and no relabelling comes closer."""
+    units, references = p.w1.T, reference.w1.T  # one row per hidden unit
+    exact = "donot_use_mm_for_euclid_dist"
+    distances = torch.minimum(
+        torch.cdist(references, units, compute_mode=exact),
+        torch.cdist(references, -units, compute_mode=exact),
+    )
+    return (distances.amin(dim=1).norm() / reference.w1.norm()).item()

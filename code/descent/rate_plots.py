@@ -1,4 +1,5 @@
-"""Figures of the chapters on choosing a learning rate without the Hessian."""
+"""Figures of the chapters on choosing a learning rate without the Hessian, and on how it
+changes during training and with the batch size."""
 
 from collections.abc import Sequence
 
@@ -7,6 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from descent.i18n import _
+from descent.numbers import count, formatted
 from descent.plots import DATA_COLOR, MODEL_COLOR, OPTIMUM_COLOR, new_axes_row
 
 
@@ -39,4 +41,64 @@ def plot_range_tests(
                  (_("best measured"), best, OPTIMUM_COLOR)]  # fmt: skip
         marks += [(_("limit 2/L"), rate, "black") for rate in limit]
         draw_range_test(ax, rates, curves, marks)
+    return fig
+
+
+def plot_races(scales: Sequence[float], races: Sequence[dict[str, torch.Tensor]]) -> Figure:
+    """One panel per start scale, each a race ``{"momentum" | "adam": losses (S, epochs + 1)}``
+    (each budget's tuned losses over ``S`` seeds): the mean, and the band from the lowest to
+    the highest seed, on a logarithmic axis."""
+    names = {"momentum": _("heavy ball"), "adam": _("Adam")}
+    titles = [_("start of scale {scale}").format(scale=formatted(s, "g")) for s in scales]
+    fig, axes = new_axes_row(titles, _("epochs (each budget tuned on its own)"), _("training loss"))
+    for ax, race in zip(axes, races, strict=True):
+        for (name, losses), color in zip(race.items(), (MODEL_COLOR, DATA_COLOR), strict=True):
+            epochs = torch.arange(losses.shape[1]).numpy()
+            ax.plot(epochs, losses.mean(dim=0).numpy(), color=color, label=names[name])
+            low, high = losses.min(dim=0).values.numpy(), losses.max(dim=0).values.numpy()
+            ax.fill_between(epochs, low, high, color=color, alpha=0.2, linewidth=0)
+        ax.set(yscale="log")
+        ax.legend(fontsize=8)
+    return fig
+
+
+COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:purple")  # one per schedule
+
+
+def schedule_names() -> list[str]:
+    """The four schedules of the warmup chapter, in the edition's language."""
+    return [_("constant"), _("cosine"), _("warmup, then cosine"), _("one-cycle")]
+
+
+def plot_schedules_and_batches(
+    grid: torch.Tensor,
+    held: torch.Tensor,
+    start: float,
+    batch_sizes: Sequence[int],
+    best: Sequence[float],
+    blow_up: Sequence[float],
+    reference: int,
+) -> Figure:
+    """Left, the held-back loss ``held`` ``(4, rates)`` of each schedule against its peak rate
+    on ``grid``, with the loss at the start. Right, against the batch size, the ``best``
+    constant rate, the smallest rate that ``blow_up`` (ends above the start), and the linear and
+    square-root rules' predictions from the best rate at batch ``reference``."""
+    titles = [_("Schedules, by their peak rate"), _("The best rate, by the batch size")]
+    fig, (left, right) = new_axes_row(titles, _("learning rate"), _("loss on held-back images"))
+    for row, name, color in zip(held, schedule_names(), COLORS, strict=True):
+        left.plot(grid.numpy(), row.numpy(), "o-", color=color, label=name, markersize=4)
+    left.axhline(start, color="0.5", linestyle=":", label=_("at the start"))
+    left.set(xscale="log", yscale="log", ylim=(held.min().item() / 1.5, 4 * start))
+    left.legend(fontsize=8)
+    sizes = torch.tensor(batch_sizes, dtype=torch.float64)
+    anchor = best[list(batch_sizes).index(reference)]
+    ratio = sizes / reference
+    right.plot(sizes, anchor * ratio, "--", color=DATA_COLOR, label=_("linear rule"))
+    right.plot(sizes, anchor * ratio.sqrt(), ":", color=MODEL_COLOR, label=_("square-root rule"))
+    right.plot(sizes, blow_up, "v", color=OPTIMUM_COLOR, label=_("smallest rate that blows up"))
+    right.plot(sizes, best, "o", color="black", label=_("best measured"))
+    right.set(xscale="log", yscale="log", xlabel=_("batch size"), ylabel=_("learning rate"))
+    right.set_xticks(batch_sizes, [count(size) for size in batch_sizes])
+    right.minorticks_off()
+    right.legend(fontsize=8)
     return fig
