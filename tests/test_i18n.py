@@ -60,7 +60,7 @@ figures = {
     + list(json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', player)[1])).values()),
 }
 from descent import classifier_plots as cp, generalization_plots as gp, network_plots as npl
-from descent import optimizer_plots as op
+from descent import optimizer_plots as op, rate_plots as rp
 
 steps = torch.arange(1.0, 9)
 runs, needed = torch.rand(5, 4), torch.tensor([[9.0, 20], [5, 9], [5, 8], [90, 99]])
@@ -78,6 +78,11 @@ figures |= {
     "plot_digits": texts(npl.plot_digits([(torch.rand(8, 8), 3)] * 2)),
     "plot_graph": texts(npl.plot_graph()),
     "plot_plateaus": texts(npl.plot_plateaus([1, 0.1], runs[:2], runs[:2], 3.0)),
+    "plot_range_tests": texts(rp.plot_range_tests(
+        (steps, runs[:2].repeat(1, 2), 0.1, 0.2, 0.3), (steps, runs[:2].repeat(1, 2), 0.1, 0.2, 0.3, 0.4))),
+    "plot_schedules_and_batches": texts(rp.plot_schedules_and_batches(
+        steps[:4], runs[:4], 2.3, [8, 32, 128], [0.2, 0.5, 1.0], [1.3, 1.8, 1.8], 32)),
+    "plot_races": texts(rp.plot_races([1.0, 1e-3], [{"momentum": runs, "adam": runs}] * 2)),
     "plot_separable": texts(op.plot_separable(1 / steps, 0.1**steps, 2)),
     "plot_noisy_sgd": texts(op.plot_noisy_sgd(
         steps, [1 / steps] * 2, [1 / steps] * 2, [("decaying", 1.0), ("constant", 0.5)])),

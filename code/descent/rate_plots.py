@@ -84,11 +84,14 @@ def plot_schedules_and_batches(
     constant rate, the smallest rate that ``blow_up`` (ends above the start), and the linear and
     square-root rules' predictions from the best rate at batch ``reference``."""
     titles = [_("Schedules, by their peak rate"), _("The best rate, by the batch size")]
-    fig, (left, right) = new_axes_row(titles, _("learning rate"), _("loss on held-back images"))
+    xlabel, ylabel = _("peak learning rate"), _("loss on held-back images")
+    fig, (left, right) = new_axes_row(titles, xlabel, ylabel)
     for row, name, color in zip(held, schedule_names(), COLORS, strict=True):
         left.plot(grid.numpy(), row.numpy(), "o-", color=color, label=name, markersize=4)
     left.axhline(start, color="0.5", linestyle=":", label=_("at the start"))
     left.set(xscale="log", yscale="log", ylim=(held.min().item() / 1.5, 4 * start))
+    left.set_xticks(grid.tolist(), [formatted(rate, ".2g") for rate in grid.tolist()])
+    left.minorticks_off()
     left.legend(fontsize=8)
     sizes = torch.tensor(batch_sizes, dtype=torch.float64)
     anchor = best[list(batch_sizes).index(reference)]

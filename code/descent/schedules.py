@@ -56,7 +56,7 @@ def race(
     y: torch.Tensor,
     held: tuple[torch.Tensor, torch.Tensor],
     schedules: Sequence[Schedule],
-    grid: torch.Tensor,
+    grid: Sequence[float] | torch.Tensor,
     seeds: torch.Tensor,
     epochs: int,
     batch_size: int,
@@ -64,6 +64,7 @@ def race(
     """Minibatch SGD on ``(x, y)`` for every schedule, peak rate of ``grid`` and seed (the
     start ``start(seed)`` and the shuffles), all in one call of ``train_many``. Returns the loss
     on the ``held`` data after ``epochs``, ``(schedules, rates, seeds)``."""
+    grid = torch.as_tensor(grid, dtype=torch.float64)
     shape = len(schedules), len(grid), len(seeds)
     chains = seeds.repeat(shape[0] * shape[1])
     starts = many.stack([start(int(seed)) for seed in chains])
@@ -75,9 +76,14 @@ def race(
     return seen["h"][:, -1].view(shape)
 
 
-def tuned(losses: torch.Tensor, tune, score) -> tuple[torch.Tensor, torch.Tensor]:
-    """Each schedule's best rate, chosen on some seeds and scored on others. ``losses`` is
-    ``(schedules, rates, seeds)``; returns, for each schedule, the index of the rate whose mean
-    loss over the seeds ``tune`` is lowest, and the losses of the seeds ``score`` at that rate."""
-    best = losses[..., tune].mean(dim=-1).argmin(dim=-1)
-    return best, losses[torch.arange(len(losses)), best][:, score]
+def tuned(losses: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each schedule's best rate, chosen on one half of the seeds and scored on the other, then
+    the other way round, so that no seed scores the rate it chose. ``losses`` is ``(schedules,
+    rates, seeds)``; returns the index of the rate each half chose ``(2, schedules)`` and every
+    seed's loss at the rate the other half chose ``(schedules, seeds)``."""
+    half = losses.shape[-1] // 2
+    halves = slice(None, half), slice(half, None)
+    chosen = torch.stack([losses[..., seeds].mean(dim=-1).argmin(dim=-1) for seeds in halves])
+    rows = torch.arange(len(losses))
+    scores = [losses[rows, chosen[1]][:, halves[0]], losses[rows, chosen[0]][:, halves[1]]]
+    return chosen, torch.cat(scores, dim=1)
