@@ -79,7 +79,8 @@ figures |= {
     "plot_graph": texts(npl.plot_graph()),
     "plot_plateaus": texts(npl.plot_plateaus([1, 0.1], runs[:2], runs[:2], 3.0)),
     "plot_range_tests": texts(rp.plot_range_tests(
-        (steps, runs[:2].repeat(1, 2), 0.1, 0.2, 0.3), (steps, runs[:2].repeat(1, 2), 0.1, 0.2, 0.3, 0.4))),
+        (steps, runs[:2].repeat(1, 2), 0.1, 0.2, 0.3),
+        (steps, runs[:2].repeat(1, 2), 0.1, 0.2, 0.3, 0.4))),
     "plot_schedules_and_batches": texts(rp.plot_schedules_and_batches(
         steps[:4], runs[:4], 2.3, [8, 32, 128], [0.2, 0.5, 1.0], [1.3, 1.8, 1.8], 32)),
     "plot_races": texts(rp.plot_races([1.0, 1e-3], [{"momentum": runs, "adam": runs}] * 2)),
