@@ -7,6 +7,9 @@ from functools import partial
 import pytest
 import torch
 
+from descent import many
+from descent.data import make_line_data
+from descent.fit import fastest_learning_rate, largest_stable_learning_rate
 from descent.many import adagrad, adam, adamw, momentum, rmsprop, sgd, stack, train_many
 from descent.network import Params, digit_data, loss, random_params, train
 
@@ -263,3 +266,92 @@ def test_adam_with_l2_on_the_network_is_torchs_adam_with_weight_decay(digits):
                 optimizer.step()
         for got, expected in zip(end, params, strict=True):
             assert torch.allclose(got[k], expected.detach(), rtol=0, atol=1e-12)
+
+
+# Tuning, racing and the range test, built on train_many
+
+
+def test_grid_search_is_train_many_over_every_rate_and_seed(line):
+    x, y = line
+    rates, seeds = torch.tensor([0.01, 0.1, 0.3], dtype=D), torch.tensor([4, 9])
+    start = lambda seed: (torch.tensor([float(seed), 0.0], dtype=D),)  # noqa: E731
+    seen = many.grid_search(line_loss, start, x, y, rates, seeds, 3, 8, {"all": (x, y)})
+    assert seen["all"].shape == (3, 2, 4)
+    for r, rate in enumerate(rates.tolist()):
+        for s, seed in enumerate(seeds.tolist()):
+            *_, history = one_line_run(start(seed)[0], x, y, rate, seed, 3, 8)
+            assert torch.allclose(seen["all"][r, s], history, rtol=1e-12, atol=0)
+
+
+def test_tuned_losses_takes_each_budgets_best_rate_by_its_mean():
+    losses = torch.tensor([  # (rates 3, seeds 2, budgets 3)
+        [[9.0, 1.0, 5.0], [9.0, 3.0, 5.0]],  # means 9, 2, 5
+        [[9.0, 4.0, 1.0], [9.0, 4.0, 2.0]],  # means 9, 4, 1.5
+        [[8.0, 0.0, 9.0], [9.0, 6.0, 9.0]],  # means 8.5, 3, 9
+    ])  # fmt: skip
+    tuned, best = many.tuned_losses({"held": losses}, "held")
+    assert best.tolist() == [2, 0, 1]
+    assert tuned.tolist() == [[8.0, 1.0, 1.0], [9.0, 3.0, 2.0]]
+
+
+def test_ahead_needs_two_standard_errors_of_the_difference():
+    noise = torch.tensor([-1.0, 1.0, -1.0, 1.0])  # variance 4/3: one standard error is 0.816
+    assert many.ahead(1.0 + noise, 3.0 + noise) == 1  # 2 apart > 2 × 0.816
+    assert many.ahead(3.0 + noise, 1.0 + noise) == -1
+    assert many.ahead(1.0 + noise, 2.5 + noise) == 0  # 1.5 apart < 1.63
+    first, second = torch.tensor([[5.0, 1.0, 2.5]] * 4) + noise[:, None], torch.full((4, 3), 3.0)
+    assert many.verdicts(first, second + noise[:, None]) == [1, 0]  # budget 0 is the start
+
+
+def test_the_exponential_schedule_grows_by_one_factor_from_low_to_high():
+    low, high, total = 1e-3, 10.0, 9
+    rates = torch.tensor(
+        [low * many.exponential(low, high)(t, total) for t in range(1, total + 1)], dtype=D
+    )
+    assert rates[0] == pytest.approx(low) and rates[-1] == pytest.approx(high)
+    assert torch.allclose(rates[1:] / rates[:-1], torch.full((total - 1,), 10**0.5, dtype=D))
+
+
+def test_smoothed_is_a_running_mean_without_its_pull_towards_zero():
+    losses = torch.tensor([[2.0, 4.0, 4.0], [3.0, 3.0, 3.0]], dtype=D)
+    out = many.smoothed(losses, beta=0.5)
+    # step 1: 0.5·2 / 0.5 = 2; step 2: (0.5·1 + 0.5·4) / 0.75 = 10/3; step 3: (1.25 + 2) / 0.875
+    assert torch.allclose(out[0], torch.tensor([2.0, 10 / 3, 3.25 / 0.875], dtype=D))
+    assert torch.allclose(out[1], losses[1])  # a constant stays itself from the first step
+
+
+def test_readings_are_a_tenth_of_the_lowest_and_the_steepest_fall_before_it():
+    rates = 10.0 ** torch.arange(8, dtype=D)  # equal steps in log rate: slope = difference
+    curves = torch.tensor([[5.0, 5.0, 4.0, 1.0, 0.5, 0.4, 3.0, 0.1],  # lowest at the end
+                           [5.0, 4.0, 3.9, 3.8, 0.1, 9.0, 9.0, 9.0]], dtype=D)  # fmt: skip
+    tenth, steep = many.readings(rates, curves)
+    assert tenth.tolist() == [1e6, 1e3]
+    assert steep.tolist() == [1e2, 1e3]  # the fall from 1e2 to 1e3; from 1e3 to 1e4
+
+
+def test_the_range_test_on_the_line_is_one_run_at_an_exponentially_growing_rate(line):
+    x, y = line
+    low, high, epochs = 1e-3, 1.0, 12
+    rates, curves = many.range_test(
+        line_loss, (LINE_STARTS[:1],), x, y, low, high, epochs, len(x), torch.tensor([0])
+    )
+    _, steps, _ = one_line_run(
+        LINE_STARTS[0], x, y, low, 0, epochs, len(x), many.exponential(low, high)
+    )
+    assert rates[0] == pytest.approx(low) and rates[-1] == pytest.approx(high) and len(rates) == 12
+    assert torch.allclose(curves[0], many.smoothed(steps[None])[0], rtol=1e-12, atol=0)
+
+
+def test_line_range_tests_report_each_data_sets_readings_and_curvature():
+    grid = 10 ** torch.arange(-2, 0.3, 0.1, dtype=D)
+    found = many.line_range_tests([0, 1], 1e-3, 10.0, 60, 20, grid)
+    assert found["curves"].shape == (2, 60) and found["rates"].shape == (60,)
+    for s, seed in enumerate([0, 1]):
+        lx, _ = (t.double() for t in make_line_data(seed=seed))
+        assert found["limit"][s] == pytest.approx(largest_stable_learning_rate(lx))
+        assert found["fastest"][s] == pytest.approx(fastest_learning_rate(lx))
+        tenth, steep = many.readings(found["rates"], found["curves"][s : s + 1])
+        assert (found["tenth"][s], found["steep"][s]) == (tenth[0], steep[0])
+        # 20 steps at the best rate of a quadratic bowl: near the fastest rate, below the limit
+        assert found["best"][s] in grid and found["best"][s] < found["limit"][s]
+        assert abs(found["best"][s] / found["fastest"][s] - 1) < 0.3

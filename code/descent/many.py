@@ -18,6 +18,11 @@ from collections.abc import Callable, Sequence
 import torch
 from torch.func import grad_and_value, vmap
 
+from descent.data import make_line_data
+from descent.fit import fastest_learning_rate, largest_stable_learning_rate
+from descent.lesson import START
+from descent.loss import mse
+
 Update = Callable[..., torch.Tensor]  # (p, g, lr, state, t) -> the new p
 
 
@@ -202,3 +207,36 @@ def readings(rates: torch.Tensor, curves: torch.Tensor) -> tuple[torch.Tensor, t
         [slope[:end].argmin() for slope, end in zip(slopes, lowest, strict=True)]
     )
     return rates[lowest] / 10, rates[steepest]
+
+
+def line_range_tests(
+    seeds: Sequence[int], low: float, high: float, steps: int, budget: int, grid: torch.Tensor
+) -> dict[str, torch.Tensor]:
+    """The range test on the lesson's line, against what its curvature says. For each data set
+    (one per seed): a full-batch sweep of ``steps`` from the lesson's start, its two readings
+    (``tenth``, ``steep``), the ``grid``'s best rate after ``budget`` full-batch steps, the
+    limit ``2/L`` and the fastest rate ``2/(L + μ)``; and the sweep's ``rates`` and ``curves``."""
+
+    def line_loss(p, x, y):
+        return mse(x @ p[0], y)
+
+    found = {key: [] for key in ("tenth", "steep", "best", "limit", "fastest", "curves")}
+    for seed in seeds:
+        x, y = (t.double() for t in make_line_data(seed=seed))
+        start = (torch.tensor(START, dtype=torch.float64),)
+        shuffles = torch.zeros(1, dtype=torch.long)  # one full batch: nothing to shuffle
+        rates, curve = range_test(
+            line_loss, stack([start]), x, y, low, high, steps, len(x), shuffles
+        )
+        tenth, steep = readings(rates, curve)
+        _, _, ends = train_many(
+            line_loss, stack([start] * len(grid)), x, y, grid, budget, len(x),
+            shuffles.repeat(len(grid)), watch={"all": (x, y)},
+        )  # fmt: skip
+        found["tenth"].append(tenth[0])
+        found["steep"].append(steep[0])
+        found["best"].append(grid[ends["all"][:, -1].argmin()])
+        found["limit"].append(torch.tensor(largest_stable_learning_rate(x)))
+        found["fastest"].append(torch.tensor(fastest_learning_rate(x)))
+        found["curves"].append(curve[0])
+    return {"rates": rates} | {key: torch.stack(values) for key, values in found.items()}

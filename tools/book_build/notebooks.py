@@ -39,7 +39,7 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<$])")
 # What would start a list, a heading or a quote at the start of a paragraph
 BLOCK_START = re.compile(r"^(?:\d+[.)]|[-+*]|#{1,6})(?=\s)|^>")
 SKIPPED = (nodes.comment, nodes.target, nodes.substitution_definition, nodes.system_message,
-           addnodes.index, addnodes.toctree, nodes.meta)  # fmt: skip
+           addnodes.index, addnodes.toctree, addnodes.tabular_col_spec, nodes.meta)  # fmt: skip
 
 
 class ConversionError(Exception):
