@@ -188,7 +188,8 @@ def test_the_glossary_is_in_the_dictionary_order_of_its_edition(site: Path, lang
     assert entries == sorted(entries, key=dictionary_order)
     if lang != project.source_language():
         # A name the same in both editions (Adam, softmax) needs no original.
-        source = (site / project.source_language() / "terminology.html").read_text(encoding="utf-8")
-        same = {re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<dt id="term-[^"]*">(.*?)<a ', source)}
+        source = site / project.source_language() / "terminology.html"
+        names = re.findall(r'<dt id="term-[^"]*">(.*?)<a ', source.read_text(encoding="utf-8"))
+        same = {re.sub(r"<[^>]+>", "", t) for t in names}
         bare = [t for t in terms if "(" not in t and t not in same]
         assert not bare, f"terms without their English original: {bare}"

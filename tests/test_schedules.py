@@ -6,7 +6,17 @@ import pytest
 import torch
 
 from descent import many
-from descent.schedules import cosine, linear, race, side_by_side, tuned, warmup
+from descent.schedules import (
+    by_batch,
+    cosine,
+    line_batches,
+    linear,
+    race,
+    scaling_exponent,
+    side_by_side,
+    tuned,
+    warmup,
+)
 
 TOTAL = 100
 
@@ -121,6 +131,42 @@ def test_race_gives_each_schedule_its_own_chains():
     )
     assert losses[0, 0, 0].item() == pytest.approx(0.5 * (2 * (1 - eta) ** 2) ** 2)
     assert losses[1, 0, 0].item() == pytest.approx(0.5 * (2 * (1 - eta) * (1 - eta / 2)) ** 2)
+
+
+def test_by_batch_is_a_constant_rate_race_per_batch_size():
+    # One epoch on the targets 1 and 3 from 0: full batch takes one step of η·2 towards their
+    # mean; batches of one take two steps, whose order the seed decides.
+    y = torch.tensor([1.0, 3.0], dtype=torch.float64)
+    x = torch.zeros(2, 1, dtype=torch.float64)
+
+    def start(seed):
+        return (torch.tensor(0.0, dtype=torch.float64),)
+
+    rates = torch.tensor([0.5, 1.0], dtype=torch.float64)
+    ends = by_batch(square_loss, start, x, y, (x, y), rates, torch.arange(3), 1, [1, 2])
+    assert ends.shape == (2, 2, 3)
+    assert torch.allclose(
+        ends[1, :, 0], torch.stack([0.5 * ((r * 2 - y) ** 2).mean() for r in rates])
+    )
+    # η = 1 with batches of one jumps to the last target seen: 1 or 3, loss 1 either way
+    assert torch.allclose(ends[0, 1], torch.full((3,), 1.0, dtype=torch.float64))
+
+
+def test_scaling_exponent_recovers_a_power_law():
+    sizes = [8, 16, 32, 64]
+    rates = 0.01 * torch.tensor(sizes, dtype=torch.float64) ** 0.7
+    assert scaling_exponent(sizes, rates) == pytest.approx(0.7)
+    assert scaling_exponent(sizes, torch.ones(4, dtype=torch.float64)) == pytest.approx(0.0)
+
+
+def test_on_the_line_full_batch_is_best_near_the_fastest_rate_and_blows_up_above_the_limit():
+    rates = 10 ** torch.arange(-2, 0.3, 0.125, dtype=torch.float64)
+    step = 10**0.125
+    found = line_batches([8, 100], rates, torch.arange(2), 5)
+    assert found["best"][0] < found["best"][1]  # small batches: a smaller rate
+    assert 1 / step < found["best"][1] / found["fastest"] < step
+    assert (found["limit"] <= found["blow_up"]).all()  # below 2/L nothing grows
+    assert (found["blow_up"] < step**2 * found["limit"]).all()
 
 
 def test_tuned_chooses_on_one_half_and_scores_on_the_other():

@@ -209,6 +209,16 @@ def readings(rates: torch.Tensor, curves: torch.Tensor) -> tuple[torch.Tensor, t
     return rates[lowest] / 10, rates[steepest]
 
 
+def line_loss(p: tuple[torch.Tensor], x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The lesson's line as a model for :func:`train_many`: its parameters are ``(a,)``."""
+    return mse(x @ p[0], y)
+
+
+def line_start(seed: int = 0) -> tuple[torch.Tensor]:
+    """The lesson's start, the same for every seed (on the line a seed only shuffles)."""
+    return (torch.tensor(START, dtype=torch.float64),)
+
+
 def line_range_tests(
     seeds: Sequence[int], low: float, high: float, steps: int, budget: int, grid: torch.Tensor
 ) -> dict[str, torch.Tensor]:
@@ -217,13 +227,10 @@ def line_range_tests(
     (``tenth``, ``steep``), the ``grid``'s best rate after ``budget`` full-batch steps, the
     limit ``2/L`` and the fastest rate ``2/(L + μ)``; and the sweep's ``rates`` and ``curves``."""
 
-    def line_loss(p, x, y):
-        return mse(x @ p[0], y)
-
     found = {key: [] for key in ("tenth", "steep", "best", "limit", "fastest", "curves")}
     for seed in seeds:
         x, y = (t.double() for t in make_line_data(seed=seed))
-        start = (torch.tensor(START, dtype=torch.float64),)
+        start = line_start()
         shuffles = torch.zeros(1, dtype=torch.long)  # one full batch: nothing to shuffle
         rates, curve = range_test(
             line_loss, stack([start]), x, y, low, high, steps, len(x), shuffles

@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 import torch
 
 from descent import many
+from descent.data import make_line_data
+from descent.fit import fastest_learning_rate, largest_stable_learning_rate
 
 Schedule = Callable[[int, int], float]
 
@@ -87,3 +89,51 @@ def tuned(losses: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     rows = torch.arange(len(losses))
     scores = [losses[rows, chosen[1]][:, halves[0]], losses[rows, chosen[0]][:, halves[1]]]
     return chosen, torch.cat(scores, dim=1)
+
+
+def by_batch(
+    loss: Callable,
+    start: Callable[[int], tuple],
+    x: torch.Tensor,
+    y: torch.Tensor,
+    held: tuple[torch.Tensor, torch.Tensor],
+    rates: torch.Tensor,
+    seeds: torch.Tensor,
+    epochs: int,
+    batch_sizes: Sequence[int],
+) -> torch.Tensor:
+    """Constant-rate SGD for ``epochs`` at every batch size, rate and seed: the loss on the
+    ``held`` data at the end, ``(batch sizes, rates, seeds)``."""
+    return torch.stack(
+        [
+            race(loss, start, x, y, held, [many.constant], rates, seeds, epochs, b)[0]
+            for b in batch_sizes
+        ]
+    )
+
+
+def scaling_exponent(batch_sizes: Sequence[int], rates: torch.Tensor) -> float:
+    """The ``k`` of ``rate ∝ batch_size ** k`` that fits best on logarithmic axes (least
+    squares): 1 for the linear scaling rule, 1/2 for the square-root rule."""
+    logs = torch.tensor(batch_sizes, dtype=torch.float64).log()
+    logs, values = logs - logs.mean(), rates.log() - rates.log().mean()
+    return ((logs * values).sum() / (logs * logs).sum()).item()
+
+
+def line_batches(
+    batch_sizes: Sequence[int], rates: torch.Tensor, seeds: torch.Tensor, epochs: int
+) -> dict[str, torch.Tensor | float]:
+    """The best rate against the batch size on the lesson's line (its first data set), where
+    the curvature is known: for each batch size the ``best`` constant rate of ``rates`` and the
+    first that ends above the start's loss (``blow_up``), by the mean over the ``seeds``'
+    shuffles; beside them the line's ``fastest`` rate ``2/(L + μ)`` and its ``limit`` ``2/L``."""
+    x, y = (t.double() for t in make_line_data(seed=0))
+    args = (many.line_loss, many.line_start, x, y, (x, y), rates, seeds, epochs, batch_sizes)
+    ends = by_batch(*args).mean(dim=2)  # (batch sizes, rates)
+    start_loss = many.line_loss(many.line_start(), x, y)
+    return {
+        "best": rates[ends.argmin(dim=1)],
+        "blow_up": rates[(ends > start_loss).int().argmax(dim=1)],
+        "fastest": fastest_learning_rate(x),
+        "limit": largest_stable_learning_rate(x),
+    }
