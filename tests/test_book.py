@@ -171,6 +171,14 @@ def test_glued_numbers_are_written_the_edition_s_way(site: Path, lang):
                 assert not re.fullmatch(r"\d+\.\d+", text), f"{page}: {text!r} has a decimal point"
 
 
+def test_the_spanish_equations_write_a_decimal_comma(site: Path):
+    """The catalogs keep the source's 0.5 inside math; the Spanish pages show 0,5."""
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (site / "es").glob("*.html")}
+    assert not [name for name, page in pages.items() if re.search(r"<mn>\d+\.\d+</mn>", page)]
+    assert "<mn>1,5</mn>" in pages["gradient-descent-1d.html"]
+    assert "<mn>1.5</mn>" in (site / "en" / "gradient-descent-1d.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_glossary_is_in_the_dictionary_order_of_its_edition(site: Path, lang):
     """Each edition lists its own terms alphabetically, accents ignored (época before error);

@@ -37,6 +37,9 @@ def test_numbers_are_written_as_the_edition_writes_them(monkeypatch, lang, expec
         (1e-6, ".0e", "10⁻⁶", "10⁻⁶"),
         (2.5e-6, ".1e", "2.5 × 10⁻⁶", "2,5 × 10⁻⁶"),
         (float("inf"), "", "inf", "inf"),  # not a number's digits: left as it is
+        (2.0, ".3f", "2.00", "2,00"),  # "2,000" would be two thousand to a reader of "2.000"
+        (1.9999, ".3f", "2.00", "2,00"),  # rounding to fewer digits is still right
+        (2.0, ".4f", "2.0000", "2,0000"),
     ],
 )
 def test_a_number_python_formatted_is_rewritten_for_the_edition(value, spec, en, es):

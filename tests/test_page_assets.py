@@ -58,6 +58,25 @@ def test_the_book_s_formulas_become_mathml():
     assert len(list(tree.iter(MATHML + "mtr"))) == 2 and "⋮" in text(tree, "mo")
 
 
+@pytest.mark.parametrize(
+    ("source", "comma"),
+    [
+        (r"\eta = 1.5/c", r"\eta = 1{,}5/c"),
+        ("(1.5, 1)", "(1{,}5; 1)"),  # a pair with a decimal comma takes a semicolon
+        ("a = (3, 2)", "a = (3, 2)"),  # no decimal: nothing is ambiguous
+        (r"w_{i,j} = 0.5 \, x", r"w_{i,j} = 0{,}5 \, x"),  # an index's comma, a thin space
+        (r"x_1, \dots, x_n", r"x_1, \dots, x_n"),
+    ],
+)
+def test_an_edition_with_a_decimal_comma_writes_it_in_its_equations(source, comma):
+    assert mathml.with_decimal_comma(source) == comma
+
+
+def test_a_decimal_comma_is_one_number_in_mathml():
+    pair, _ = mathml.to_mathml(mathml.with_decimal_comma("(1.5, 1)"), False)
+    assert text(parse(pair), "mn") == ["1,5", "1"] and ";" in text(parse(pair), "mo")
+
+
 @pytest.mark.parametrize("environment", ["aligned", "split"])
 def test_aligned_equations_become_a_table_aligned_by_classes(environment):
     latex = rf"\begin{{{environment}}} a &= b + c \\ d &= e \end{{{environment}}}"

@@ -4,8 +4,9 @@ the numbers the book glues into its prose.
 The rules are CLDR's, through Babel: Spanish writes a decimal comma, groups thousands from
 five digits on (1234, but 12 345), and puts a space before the percent sign; it groups them
 with a no-break space, as the Real Academia recommends, not CLDR's point. Every edition writes
-a real minus sign (−), not a hyphen. Code and its outputs keep Python's syntax:
-they are code.
+a real minus sign (−), not a hyphen, and no number ends in three zero decimals ("2,000" would be
+two thousand to a reader of the other convention; it is written "2,00"). Code and its outputs
+keep Python's syntax: they are code.
 """
 
 import math
@@ -64,6 +65,8 @@ def localized(text: str, lang: str | None = None) -> str:
     if "," in whole:
         whole = grouped(whole.replace(",", ""), lang)
     written = (MINUS if sign else "") + whole
+    if decimals == "000" and exponent is None:  # "2,000" reads as two thousand elsewhere: 2,00
+        decimals = "00"
     if decimals is not None:
         written += get_decimal_symbol(lang) + decimals
     if exponent is not None:  # "1e-06": 10⁻⁶, and "2.5e-06": 2,5 × 10⁻⁶

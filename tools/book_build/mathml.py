@@ -7,6 +7,8 @@ markup). Two adjustments for the site:
 
 - math-core aligns table cells with ``style`` attributes, which the pages' Content-Security-Policy
   forbids; each declaration becomes a class whose rule is in ``math.css``.
+- An edition that writes a decimal comma gets it in its equations too, in every output (the
+  catalogs keep the source's ``0.5``, so no translator has to remember it): see ``DecimalComma``.
 - The equations are set in STIX Two Math (SIL Open Font License, shipped by the ziamath package),
   cut down when the edition is built to the characters its equations use: a few kilobytes instead
   of 1.5 MB, and the same look on every device, whatever math font the reader has.
@@ -17,10 +19,12 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
+from babel.numbers import get_decimal_symbol
 from docutils import nodes
 from math_core import LatexError, LatexToMathML
 from sphinx.application import Sphinx
 from sphinx.locale import _
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
@@ -51,6 +55,31 @@ span.math { overflow: visible; }  /* the theme clips it, which would cut a tall 
 """
 
 STYLE = re.compile(r' style="([^"]*)"')
+DECIMAL = re.compile(r"(?<![\w.\\])(\d+)\.(\d+)")  # 0.5, not \dots or a version 1.2.3
+SEPARATOR = re.compile(r"(?<!\\), ")  # a list's comma, typed with a space (not \, or w_{i,j})
+SPLIT_DECIMAL = re.compile(r'<mn>(\d+)</mn><mo rspace="0">,</mo><mn>(\d+)</mn>')
+
+
+def with_decimal_comma(latex: str) -> str:
+    """``latex`` as an edition with a decimal comma writes it: ``0{,}5`` (TeX's comma without
+    the space after a punctuation mark), and, where that makes a comma ambiguous, a semicolon
+    between the items of a list or pair: ``(1.5, 1)`` becomes ``(1{,}5; 1)``."""
+    if not DECIMAL.search(latex):
+        return latex
+    return DECIMAL.sub(r"\1{,}\2", SEPARATOR.sub("; ", latex))
+
+
+class DecimalComma(SphinxTransform):
+    """After translation, the equations of an edition whose numbers take a decimal comma."""
+
+    default_priority = 25  # after sphinx.transforms.i18n.Locale (20) has put in the translation
+
+    def apply(self) -> None:
+        if get_decimal_symbol(self.config.language or "en") != ",":
+            return
+        for node in [*self.document.findall(nodes.math), *self.document.findall(nodes.math_block)]:
+            for text in list(node.findall(nodes.Text)):
+                text.parent.replace(text, nodes.Text(with_decimal_comma(str(text))))
 
 
 class UnknownStyle(ValueError):
@@ -94,7 +123,8 @@ def to_mathml(latex: str, display: bool) -> tuple[str, frozenset[str]]:
         # amsmath's split (the body of one equation) is aligned; math-core knows it as aligned.
         latex = latex.replace(r"\begin{split}", r"\begin{aligned}")
         latex = latex.replace(r"\end{split}", r"\end{aligned}")
-    return without_styles(converter().convert_with_local_state(latex, displaystyle=display))
+    mathml = converter().convert_with_local_state(latex, displaystyle=display)
+    return without_styles(SPLIT_DECIMAL.sub(r"<mn>\1,\2</mn>", mathml))  # 0{,}5: one number
 
 
 def display_latex(node: nodes.math_block) -> str:
@@ -224,6 +254,7 @@ def setup(app: Sphinx) -> dict:
         block_renderers=(visit_math_block, None),
     )
     app.add_css_file(CSS_FILE)
+    app.add_transform(DecimalComma)
     app.connect("env-updated", write_math_assets)
     app.connect("html-page-context", preload_font)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
