@@ -1,6 +1,7 @@
 """Listings in the reader's language (book_build.listings): comments and docstrings translated,
 the code that ran kept token for token, and a translation that changes the code refused."""
 
+import re
 import textwrap
 
 import polib
@@ -68,3 +69,33 @@ def test_the_book_s_listings_are_extracted_with_where_they_come_from():
     where = found["Run ``steps`` steps of full-batch gradient descent from ``start``."]
     assert where == ["code/descent/fit.py:fit_gradient_descent"]
     assert all(message.strip() == message for message in found)
+
+
+def test_a_page_s_shown_code_cells_and_python_blocks_are_extracted():
+    page = textwrap.dedent("""\
+        ```{code-cell} ipython3
+        x = 1  # shown
+        ```
+
+        ```{code-cell} ipython3
+        :tags: [remove-cell]
+        y = 2  # hidden: not shown, not translated
+        ```
+
+        ```python
+        z = 3  # a solution
+        ```
+        """)
+    code = listings.page_code(page)
+    assert code == ["x = 1  # shown\n", "z = 3  # a solution\n"]
+    found = listings.messages()
+    assert found["the slope and intercept that made the data"] == ["book/linear-regression.md"]
+
+
+def test_the_spanish_pages_and_notebooks_show_code_cells_with_translated_comments(site):
+    spanish = listings.catalog("es")[1]["the slope and intercept that made the data"].msgstr
+    page = (site / "es" / "linear-regression.html").read_text(encoding="utf-8")
+    notebook = (site / "es" / "linear-regression.ipynb").read_text(encoding="utf-8")
+    assert spanish in re.sub(r"<[^>]+>", "", page) and spanish in notebook
+    english = (site / "en" / "linear-regression.html").read_text(encoding="utf-8")
+    assert "the slope and intercept that made the data" in re.sub(r"<[^>]+>", "", english)

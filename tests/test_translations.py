@@ -9,6 +9,7 @@ import polib
 import pytest
 
 from book_build import project as book
+from book_build import translate as translate_tool
 from book_build.translate import markup, with_agreed_header
 from conftest import REPO, project_env
 
@@ -130,6 +131,8 @@ def test_a_new_language_is_one_command(mini_book):
     declared = tomllib.loads((mini_book.root / "book" / "languages.toml").read_text())
     assert "fr" in declared
     assert (mini_book.root / "locales" / "fr" / "LC_MESSAGES" / "chapter.po").exists()
+    terms = tomllib.loads((mini_book.root / "locales" / "fr" / "terms.toml").read_text())
+    assert all(term["fr"] == [] for term in terms.get("term", []))  # to agree on, not checked yet
     assert mini_book.build().returncode == 0
     english = mini_book.page("en")
     assert 'hreflang="fr"' in english
@@ -232,3 +235,19 @@ def test_dictionary_order_ignores_accents_and_hyphens_and_puts_n_tilde_after_n()
     assert sorted(words, key=dictionary_order) == [
         "Adam", "ánimo", "época", "error", "logit", "log-verosimilitud", "nube", "ñu",
     ]  # fmt: skip
+
+
+def test_each_edition_checks_its_own_agreed_terms(tmp_path, monkeypatch):
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "terms.toml").write_text(
+        '[[term]]\nen = ["epoch"]\nes = ["época"]\nfr = ["époque"]\n\n'
+        '[[term]]\nen = ["loss"]\nfr = []\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(translate_tool, "LOCALES", tmp_path)
+    terms = translate_tool.load_terms("fr")
+    assert [(english, forms) for english, _pattern, forms in terms] == [("epoch", ["époque"])]
+    good = polib.POEntry(msgid="One epoch, one loss.", msgstr="Une époque, une perte.")
+    bad = polib.POEntry(msgid="One epoch.", msgstr="Une época.")
+    assert translate_tool.term_problems(good, terms) == []
+    assert translate_tool.term_problems(bad, terms) == ["'epoch' (agreed: 'époque')"]

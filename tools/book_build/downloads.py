@@ -25,7 +25,7 @@ from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
-from book_build import notebooks, project, wheel
+from book_build import listings, notebooks, project, wheel
 from book_build.assets import for_website
 from book_build.editions import MESSAGES
 
@@ -137,6 +137,7 @@ def write_downloads(app: Sphinx, exception) -> None:
                 source.read_text(encoding="utf-8"),
                 setup_cells(app.config),
                 where=str(source),
+                translate=listings.translator(app.config.language),
             )
         except notebooks.ConversionError as error:
             logger.warning(str(error), location=docname)  # fails the build (-W)

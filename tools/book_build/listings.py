@@ -1,8 +1,10 @@
-"""Sphinx extension: a listing of the package in the reader's language, and the code that ran.
+"""Sphinx extension: the code a page shows in the reader's language, and the code that ran.
 
-A chapter shows the package's functions with ``literalinclude`` (``:pyobject:``). In an edition
-other than the source's, each docstring and comment of such a listing is replaced by its
-translation from ``locales/<lang>/LC_MESSAGES/listings.po``; nothing else is. The result is then
+A chapter shows the package's functions with ``literalinclude`` (``:pyobject:``), its own code
+cells, and Python blocks (an exercise's solution). In an edition other than the source's, each
+docstring and comment of that code is replaced by its translation from
+``locales/<lang>/LC_MESSAGES/listings.po`` (so is a code cell of the edition's notebook: see
+:func:`translator`); nothing else is. The result is then
 tokenized again: if anything but a comment or a docstring differs from the source (a translation
 that closes its string, or adds a line of code), the build stops, naming the catalog entry.
 ``book_build.translate`` extracts the messages (:func:`messages`).
@@ -27,6 +29,9 @@ from book_build import project
 DOMAIN = "listings"
 PACKAGE = project.REPO / "code" / "descent"
 INCLUDE = re.compile(r"^`{3,}\{literalinclude\} (\S+)\n:pyobject: (\S+)$", re.M)
+CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.S | re.M)
+PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```[ \t]*$", re.S | re.M)
+HIDDEN = re.compile(r"^:tags:.*\bremove-(cell|input)\b", re.M)
 DOCSTRING_QUOTES = re.compile(r'^([rRbBuU]*)("""|\'\'\'|"|\')(.*)\2$', re.S)
 PRAGMA = re.compile(r"^(fmt|noqa|type|pragma)\b")  # for the tools, not the reader
 
@@ -114,18 +119,54 @@ def listing(path: Path, name: str) -> str:
     return "".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[start - 1 : end])
 
 
+def page_code(text: str) -> list[str]:
+    """The code a page's Markdown shows of its own: the code cells it does not hide (without
+    their options) and its Python blocks."""
+    cells = [cell for cell in CELL.findall(text) if not HIDDEN.search(cell)]
+    code = ["\n".join(line for line in c.split("\n") if not line.startswith(":")) for c in cells]
+    return code + PYTHON_BLOCK.findall(text)
+
+
 def messages(book: Path = project.BOOK) -> dict[str, list[str]]:
-    """Every message of every listing the book shows, with where it comes from."""
+    """Every message of the code the book shows, with where it comes from."""
     found: dict[str, list[str]] = {}
     for page in sorted(book.glob("*.md")):
-        for include, name in INCLUDE.findall(page.read_text(encoding="utf-8")):
-            path = (page.parent / include).resolve()
-            for _token, message in units(listing(path, name)):
-                where = f"{path.relative_to(project.REPO)}:{name}"
+        text = page.read_text(encoding="utf-8")
+        shown = [(listing((page.parent / include).resolve(), name), f"{include}:{name}")
+                 for include, name in INCLUDE.findall(text)]  # fmt: skip
+        shown += [(code, f"book/{page.name}") for code in page_code(text)]
+        for code, where in shown:
+            where = where.removeprefix("../")
+            for _token, message in units(code):
                 found.setdefault(message, [])
                 if where not in found[message]:
                     found[message].append(where)
     return found
+
+
+def catalog(lang: str) -> tuple[Path, dict[str, polib.POEntry]] | None:
+    """The translated entries of ``lang``'s listings catalog, or None for the source language."""
+    po_path = project.catalog_dir(lang) / f"{DOMAIN}.po"
+    if lang == project.source_language() or not po_path.is_file():
+        return None
+    entries = polib.pofile(str(po_path))
+    return po_path, {e.msgid: e for e in entries if e.translated() and not e.obsolete}
+
+
+def translator(lang: str):
+    """A function that writes a piece of code's comments and docstrings in ``lang``."""
+    found = catalog(lang)
+    entries = found[1] if found else {}
+    return lambda code: translated(code, lambda m: entries[m].msgstr if m in entries else m)
+
+
+def shown_code(block: nodes.literal_block) -> bool:
+    """A listing of the package, a code cell's source, or a Python block (not an output)."""
+    if Path(block.get("source", "")).resolve().is_relative_to(PACKAGE):
+        return True
+    if block.parent is not None and block.parent.get("nb_element") == "cell_code_source":
+        return True
+    return block.get("language") == "python" and "output" not in block["classes"]
 
 
 def alone(source: str, entry: polib.POEntry) -> str:
@@ -140,29 +181,23 @@ class TranslateListings(SphinxTransform):
     default_priority = 100
 
     def apply(self, **kwargs) -> None:
-        lang = self.config.language or project.source_language()
-        po_path = project.catalog_dir(lang) / f"{DOMAIN}.po"
-        if lang == project.source_language() or not po_path.is_file():
+        found = catalog(self.config.language or project.source_language())
+        blocks = [b for b in self.document.findall(nodes.literal_block) if shown_code(b)]
+        if found is None or not blocks:
             return
-        blocks = [
-            b for b in self.document.findall(nodes.literal_block)
-            if Path(b.get("source", "")).resolve().is_relative_to(PACKAGE)
-        ]  # fmt: skip
-        if not blocks:
-            return
+        po_path, entries = found
         self.env.note_dependency(str(po_path))
-        entries = polib.pofile(str(po_path))
-        catalog = {e.msgid: e for e in entries if e.translated() and not e.obsolete}
         for block in blocks:
             source = block.astext()
-            shown = translated(source, lambda m: catalog[m].msgstr if m in catalog else m)
+            shown = translated(source, lambda m: entries[m].msgstr if m in entries else m)
             if not same_code(source, shown):
-                used = [catalog[m] for _token, m in units(source) if m in catalog]
+                used = [entries[m] for _token, m in units(source) if m in entries]
                 wrong = [e for e in used if not same_code(source, alone(source, e))]
                 where = ", ".join(f"{po_path}:{e.linenum}" for e in wrong or used)
                 raise ExtensionError(
                     f"{where}: a translated comment or docstring changes the code of a listing "
-                    f"of {block['source']}: translate words only, and keep the quotes out"
+                    f"of {block.get('source', self.env.docname)}: translate words only, and keep "
+                    "the quotes out"
                 )
             block[:] = [nodes.Text(shown)]
             block.rawsource = shown  # equal to its text: Sphinx highlights it as code

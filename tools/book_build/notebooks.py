@@ -329,12 +329,13 @@ def notebook_code(source: str, where: str) -> str:
 
 
 def chapter_notebook(
-    doctree: nodes.document, source: str, setup: list, where: str
+    doctree: nodes.document, source: str, setup: list, where: str, translate=lambda code: code
 ) -> nbformat.NotebookNode:
     """The notebook of one chapter: ``setup`` cells after its title, then the chapter.
 
     ``doctree`` is the page resolved for the edition, ``source`` the chapter's MyST source,
-    ``where`` the page's path (for error messages).
+    ``where`` the page's path (for error messages), ``translate`` what writes a code cell's
+    comments in the edition's language.
     """
     chapter = read_myst_markdown_notebook(source, add_source_map=True)
     starts = chapter.metadata.pop("source_map")  # the line before each cell, in the source
@@ -357,13 +358,13 @@ def chapter_notebook(
     for block in blocks:
         while code and code[0][0] < block.line:
             start, text = code.pop(0)
-            add_code(notebook_code(text, f"{where}:{start + 1}"))
+            add_code(notebook_code(translate(text), f"{where}:{start + 1}"))
         if block.paste:
             add_code(f'paste("{block.paste}")')
         else:
             markdown.append(block.markdown)
     for start, text in code:
-        add_code(notebook_code(text, f"{where}:{start + 1}"))
+        add_code(notebook_code(translate(text), f"{where}:{start + 1}"))
     add_markdown()
 
     if pastes and not any("import glue" in c.source for c in cells if c.cell_type == "code"):

@@ -12,6 +12,7 @@ a removed one stays at the end of the catalog as an obsolete (``#~``) entry.
 """
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -194,14 +195,13 @@ Term = tuple[str, re.Pattern, list[str]]  # (English term, how it shows in Engli
 
 def load_terms(lang: str) -> list[Term]:
     """The agreed terms of ``lang`` (``locales/<lang>/terms.toml``), longest first."""
-    path = LOCALES / lang / "terms.toml"
-    if not path.exists():
-        return []
     terms = []
-    for term in tomllib.loads(path.read_text(encoding="utf-8"))["term"]:
+    for term in terms_rows(lang):
+        if not term.get(lang):
+            continue  # not agreed yet (a new edition's file starts with every list empty)
         for english in term["en"]:
             pattern = re.compile(rf"\b{re.escape(english)}(s|es)?\b", re.IGNORECASE)
-            terms.append((english, pattern, [form.lower() for form in term["es"]]))
+            terms.append((english, pattern, [form.lower() for form in term[lang]]))
     return sorted(terms, key=lambda t: -len(t[0]))
 
 
@@ -238,10 +238,9 @@ def term_problems(entry: polib.POEntry, terms: list[Term]) -> list[str]:
 
 def terms_table(lang: str) -> str:
     """The agreed terms as the Markdown table CONTRIBUTING.md shows."""
-    path = LOCALES / lang / "terms.toml"
-    rows = tomllib.loads(path.read_text(encoding="utf-8"))["term"]
+    rows = terms_rows(lang)
     lines = [f"| English | {project.languages()[lang]['name']} |", "|---|---|"]
-    lines += [f"| {', '.join(t['en'])} | {', '.join(t['es'][:2])} |" for t in rows]
+    lines += [f"| {', '.join(t['en'])} | {', '.join(t.get(lang, [])[:2])} |" for t in rows]
     return "\n".join(lines)
 
 
@@ -365,6 +364,27 @@ def declare(langs: list[str]) -> None:
                 source = next(iter(declared.values()))
                 toml.write(f'\n[{lang}]\nname = "{lang}"\ntitle = "{source["title"]}"\n')
                 print(f"declared {lang} in {path.relative_to(REPO)}: set its name and title there")
+            terms = LOCALES / lang / "terms.toml"
+            if not terms.exists():
+                terms.parent.mkdir(parents=True, exist_ok=True)
+                terms.write_text(terms_skeleton(lang), encoding="utf-8")
+                print(f"created {terms.relative_to(REPO)}: agree on each term's {lang} forms there")
+
+
+def terms_skeleton(lang: str) -> str:
+    """A new edition's terms file: every term the other editions agreed on, its forms to fill
+    in (an empty list is not checked yet)."""
+    english = sorted({tuple(t["en"]) for other in project.languages() if other != lang
+                      for t in terms_rows(other)}, key=lambda names: names[0].lower())  # fmt: skip
+    header = "# The agreed terms of this edition: see CONTRIBUTING.md (Agreed terms).\n"
+    rows = [f"\n[[term]]\nen = {json.dumps(names, ensure_ascii=False)}\n{lang} = []\n"
+            for names in english]  # fmt: skip
+    return header + "".join(rows)
+
+
+def terms_rows(lang: str) -> list[dict]:
+    path = LOCALES / lang / "terms.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))["term"] if path.exists() else []
 
 
 if __name__ == "__main__":
