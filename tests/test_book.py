@@ -1,5 +1,6 @@
 """The real book, both editions, as `nox -s book` builds it: pages, outputs, languages."""
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -201,3 +202,25 @@ def test_the_glossary_is_in_the_dictionary_order_of_its_edition(site: Path, lang
         same = {re.sub(r"<[^>]+>", "", t) for t in names}
         bare = [t for t in terms if "(" not in t and t not in same]
         assert not bare, f"terms without their English original: {bare}"
+
+
+def english_blocks(site: Path, page: str) -> list[str]:
+    """The English of a Spanish page's translated blocks, as their script holds it."""
+    script = (site / "es" / "_static" / "english" / f"{page}.js").read_text(encoding="utf-8")
+    return json.loads(script.removeprefix("window.bookEnglish = ").rstrip().removesuffix(";"))
+
+
+def test_a_translated_page_marks_its_blocks_and_keeps_their_english_apart(site: Path):
+    """Each translated block is marked; its English is in the page's own script, in the same
+    order, with the source's numbers and equations, and not in the page (its weight)."""
+    spanish = (site / "es" / "linear-regression.html").read_text(encoding="utf-8")
+    english = (site / "en" / "linear-regression.html").read_text(encoding="utf-8")
+    blocks = english_blocks(site, "linear-regression")
+    assert spanish.count('class="english-mark') == len(blocks) > 10
+    script = r'<meta name="book-english" content="_static/english/linear-regression\.js\?v=\w{8}"'
+    assert re.search(script, spanish)
+    first = "Linear regression fits a straight line through a cloud of points."
+    assert any(first in block for block in blocks) and first not in spanish
+    assert re.sub(r"<[^>]+>", "", blocks[0]) == "Linear regression"  # the title, in order
+    assert any("<math" in block and "<mn>1</mn>" in block for block in blocks)
+    assert "english-mark" not in english and "book-english" not in english

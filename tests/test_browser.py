@@ -175,6 +175,49 @@ def test_spanish_search_finds_a_stemmed_spanish_word(page, base_url):
     assert any("mean-squared-error.html" in href for href in hrefs), hrefs
 
 
+@pytest.mark.parametrize("where", ["server", "disk"])
+def test_the_english_of_a_spanish_paragraph_shows_by_keyboard(page, base_url, site, where):
+    """The button after a translated block shows its English (lang="en", loaded only then),
+    from a server and from the files on disk; the page-wide switch shows the page in English."""
+    root = base_url if where == "server" else site.as_uri()
+    visit(page, f"{root}/es/linear-regression.html")
+    assert not [url for url in page.requested if "/_static/english/" in url]  # not before asked
+    first = page.locator(".bd-article p.has-english").first
+    button = first.locator(".english-toggle")
+    button.focus()
+    page.keyboard.press("Enter")
+    shown = first.locator('.english-original[lang="en"]')
+    shown.wait_for()
+    assert shown.inner_text().startswith("Linear regression fits a straight line")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert button.get_attribute("aria-controls") == shown.get_attribute("id")
+    page.keyboard.press("Enter")
+    first.locator(".english-original").wait_for(state="detached")
+    assert button.get_attribute("aria-expanded") == "false"
+    page.locator('.english-modes button[lang="en"]').click()
+    heading = page.locator(".bd-article h1")
+    heading.locator(".english-original").wait_for()
+    assert heading.inner_text().startswith("Linear regression")
+    assert heading.get_attribute("lang") == "en"
+    # From disk a browser refuses web fonts (origin "null"): the equations fall back to the
+    # system's math font. Nothing else may fail.
+    font = ("math.woff2", "net::ERR_FAILED") if where == "disk" else ()
+    assert not [e for e in page.errors if not any(part in e for part in font)], page.errors
+    assert page.evaluate("window.violations") == []
+
+
+@pytest.mark.parametrize(("query", "chapter"), [("learning rate", "learning-rate"),
+                                                 ("minibatch", "stochastic-gradient-descent"),
+                                                 ("cross-entropy", "cross-entropy")])  # fmt: skip
+def test_spanish_search_finds_a_chapter_by_its_english_words(page, base_url, query, chapter):
+    """The Spanish pages' English (book_build.parallel) is in their search index too."""
+    visit(page, f"{base_url}/es/search.html?q={query.replace(' ', '+')}")
+    results = page.locator("#search-results li a")
+    results.first.wait_for(timeout=15_000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any(f"{chapter}.html" in href for href in hrefs), hrefs
+
+
 def test_every_chapter_offers_its_notebook(site):
     for lang in LANGUAGES:
         for name in PAGES:

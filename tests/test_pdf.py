@@ -117,6 +117,12 @@ def test_the_spanish_pdf_speaks_spanish(books):
     text = pdf_text(books["es"]["pdf"])
     for label in ("Capítulo", "Figura", "Índice"):
         assert label in text
+    # The English beside each paragraph is the website's (book_build.parallel), not paper's
+    english = "Linear regression fits a straight line through a cloud of points"
+    assert english not in " ".join(text.split())
+    epub = zipfile.ZipFile(books["es"]["epub"])
+    pages = [epub.read(name).decode("utf-8") for name in epub.namelist() if name.endswith("html")]
+    assert not [page for page in pages if "english-mark" in page or english in page]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

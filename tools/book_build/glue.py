@@ -23,6 +23,8 @@ from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteRoleAny, PasteTextRol
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from book_build import project
+from book_build.parallel import in_english
 from descent.numbers import localized
 
 # (domain, role) -> myst-nb's role: {glue}, {glue:}, {glue:any}, {glue:text}, {glue:md}
@@ -62,8 +64,9 @@ class NumbersOfTheEdition(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         for node in self.document.findall(nodes.inline):
             if "pasted-text" in node["classes"]:
-                text = node.astext()
-                written = localized(text, self.config.language or "en")
+                text = node.astext()  # a block's English writes numbers the source's way
+                lang = project.source_language() if in_english(node) else self.config.language
+                written = localized(text, lang or "en")
                 if written != text:
                     node.replace(node.children[0], nodes.Text(written))
 

@@ -29,6 +29,7 @@ from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 
 from book_build.assets import checksum, font_subset, for_website, write_if_changed
+from book_build.parallel import in_english
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,8 @@ class DecimalComma(SphinxTransform):
         if get_decimal_symbol(self.config.language or "en") != ",":
             return
         for node in [*self.document.findall(nodes.math), *self.document.findall(nodes.math_block)]:
+            if in_english(node):
+                continue  # a block's English keeps the source's numbers
             for text in list(node.findall(nodes.Text)):
                 text.parent.replace(text, nodes.Text(with_decimal_comma(str(text))))
 

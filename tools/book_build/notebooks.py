@@ -29,7 +29,7 @@ from myst_nb.core.read import read_myst_markdown_notebook
 from sphinx import addnodes
 from sphinx.locale import admonitionlabels
 
-from book_build import questions
+from book_build import parallel, questions
 
 GLUE_STAND_IN = "descent.glue"
 # The first line of a directive that pastes a glued output: {glue}, {glue:any}, {glue:figure}
@@ -39,7 +39,8 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<$])")
 # What would start a list, a heading or a quote at the start of a paragraph
 BLOCK_START = re.compile(r"^(?:\d+[.)]|[-+*]|#{1,6})(?=\s)|^>")
 SKIPPED = (nodes.comment, nodes.target, nodes.substitution_definition, nodes.system_message,
-           addnodes.index, addnodes.toctree, addnodes.tabular_col_spec, nodes.meta)  # fmt: skip
+           addnodes.index, addnodes.toctree, addnodes.tabular_col_spec, nodes.meta,
+           parallel.english)  # fmt: skip
 
 
 class ConversionError(Exception):

@@ -1,0 +1,164 @@
+"""Sphinx extension: the English beside any paragraph of a translated edition.
+
+A reader of a translated page may show the source of any paragraph, heading, caption or
+question, block by block or for the whole page (``book/_static/english.js``). The page only
+marks its translated blocks with an empty ``span.english-mark``: at a paragraph's end, or just
+after a heading or a caption (inside them, their words would reach the table of contents and
+the references). Their English is a script of its own,
+``_static/english/<page>.js``, loaded when a reader first asks for it: the page weighs what it
+weighed. A block that Sphinx left in English (its translation missing or outdated, fuzzy) is
+marked too, and says so.
+
+Each block's English is the source's own: just before Sphinx's Locale transform translates the
+page, each translatable block is copied; just after it, the copy goes into the tree beside its
+block as an ``english`` node, so the transforms that follow (glue, references, math) treat it
+as they treat the page, except those that write numbers the edition's way (see
+:func:`in_english`). The HTML writer renders it into the page's list of English blocks instead
+of the page; the PDF, the ePub and the notebooks skip it.
+"""
+
+import html
+import json
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.locale import get_translation
+from sphinx.transforms import SphinxTransform
+from sphinx.util.nodes import extract_messages
+
+from book_build import project
+from book_build.assets import checksum, for_website, write_if_changed
+from book_build.editions import MESSAGES
+
+_ = get_translation(MESSAGES)
+
+BLOCKS = (nodes.paragraph, nodes.title, nodes.caption)  # what a reader may ask the English of
+SKIPPED_IN = (nodes.table,)  # a cell holds a number or a word: its English adds nothing
+SCRIPT = "english.js"
+
+
+class english(nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+    """The source's words of the block before it, in a translated edition; empty, with
+    ``only``, when that block is itself in the source's words."""
+
+
+def translated_edition(config) -> bool:
+    return (config.language or project.source_language()) != project.source_language()
+
+
+def in_english(node: nodes.Node) -> bool:
+    """Whether ``node`` is part of a block's English (whose numbers stay the source's)."""
+    while node is not None:
+        if isinstance(node, english):
+            return True
+        node = node.parent
+    return False
+
+
+class CopyEnglish(SphinxTransform):
+    """Each translatable block, as the source parsed it, before it is translated."""
+
+    default_priority = 19  # just before sphinx.transforms.i18n.Locale (20)
+
+    def apply(self) -> None:
+        if not translated_edition(self.config):
+            return
+        self.document.english_copies = [
+            (node, node.deepcopy())
+            for node, _message in extract_messages(self.document)
+            if isinstance(node, BLOCKS)
+            and not any(isinstance(a, SKIPPED_IN) for a in ancestors(node))
+            and not in_english(node)
+        ]
+
+
+class PlaceEnglish(SphinxTransform):
+    """Each translated block followed by its English; a block left in English marked so."""
+
+    default_priority = 21  # just after sphinx.transforms.i18n.Locale (20)
+
+    def apply(self) -> None:
+        copies = self.document.__dict__.pop("english_copies", [])
+        for node, copy in copies:
+            if node.parent is None:
+                continue
+            if node.get("translated"):
+                for each in copy.findall(nodes.Element):
+                    each["ids"], each["names"] = [], []  # the block itself keeps the targets
+                words = nodes.inline("", "", *copy.children)  # inline: a text's own parent
+                block = english("", words, classes=["language-en"])  # English quotes
+            else:  # Sphinx shows the source: no translation yet, or an outdated (fuzzy) one
+                block = english(only=True)
+            if isinstance(node, nodes.paragraph):
+                node += block
+            else:
+                block["after"] = True
+                node.parent.insert(node.parent.index(node) + 1, block)
+
+
+def ancestors(node: nodes.Node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def visit_english(self, node: english) -> None:
+    if not for_website(self.builder.app):
+        raise nodes.SkipNode
+    node["mark"] = "english-mark" + " english-after" * node.get("after", False)
+    if node.get("only"):
+        self.body.append(f'<span class="{node["mark"]} english-only"></span>')
+        raise nodes.SkipNode
+    node["start"] = len(self.body)
+
+
+def depart_english(self, node: english) -> None:
+    """The block's English goes to the page's list; the page keeps a mark in its place."""
+    start = node["start"]
+    pages = self.builder.__dict__.setdefault("english_blocks", {})
+    pages.setdefault(self.builder.current_docname, []).append("".join(self.body[start:]).strip())
+    self.body[start:] = [f'<span class="{node["mark"]}"></span>']
+
+
+def skip(self, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def write_english(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The page's English blocks as a script of their own, named in the page's head with the
+    words of the controls; and the script that reads them."""
+    blocks = app.builder.__dict__.get("english_blocks", {}).pop(pagename, None)
+    marked = doctree is not None and next(iter(doctree.findall(english)), None) is not None
+    if not for_website(app) or not marked:
+        return
+    href = ""
+    if blocks:
+        data = f"window.bookEnglish = {json.dumps(blocks, ensure_ascii=False)};\n".encode()
+        write_if_changed(Path(app.outdir) / "_static" / "english" / f"{pagename}.js", data)
+        href = context["pathto"](f"_static/english/{pagename}.js", resource=True)
+        href += f"?v={checksum(data)}"
+    words = {
+        "show": _("Show the English original"),
+        "hide": _("Hide the English original"),
+        "view": _("Read in"),
+        "translation": project.languages()[app.config.language]["name"],  # each in its own
+        "original": project.languages()[project.source_language()]["name"],  # language
+        "both": _("Both"),
+        "untranslated": _("Not translated yet: the original English."),
+    }
+    attributes = " ".join(f'data-{k}="{html.escape(v)}"' for k, v in words.items())
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<meta name="book-english" content="{href}" {attributes}>'
+    )
+    app.add_js_file(SCRIPT, loading_method="defer")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(english, html=(visit_english, depart_english), latex=(skip, None),
+                 text=(skip, None), man=(skip, None), texinfo=(skip, None))  # fmt: skip
+    app.add_transform(CopyEnglish)
+    app.add_transform(PlaceEnglish)
+    app.connect("html-page-context", write_english)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
