@@ -6,7 +6,7 @@ dependencies   the package files each chapter's outputs depend on, and stale out
 kernels        the kernel provisioner of the build (Unix sockets, no TCP port races)
 editions       Sphinx extension: one build per language (catalogs, kernel language, caches, switch)
 glue           Sphinx extension: myst-nb glue roles inside translated paragraphs, numbers
-listings       Sphinx extension: listings' and code cells' comments and docstrings translated, their code checked
+listings       Sphinx extension: shown code's comments and docstrings translated, its code checked
 parallel       Sphinx extension: the English beside any paragraph of a translated page, on demand
 downloads      Sphinx extension: each chapter as a notebook to download
 questions      Sphinx extension: "Check yourself" questions that the page marks by itself

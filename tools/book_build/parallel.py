@@ -4,10 +4,9 @@ A reader of a translated page may show the source of any paragraph, heading, cap
 question, block by block or for the whole page (``book/_static/english.js``). The page only
 marks its translated blocks with an empty ``span.english-mark``: at a paragraph's end, or just
 after a heading or a caption (inside them, their words would reach the table of contents and
-the references). Their English is a script of its own,
-``_static/english/<page>.js``, loaded when a reader first asks for it: the page weighs what it
-weighed. A block that Sphinx left in English (its translation missing or outdated, fuzzy) is
-marked too, and says so.
+the references). Their English is a script of its own, ``_static/english/<page>.js``, loaded
+when a reader first asks for it: the page weighs what it weighed. A block that Sphinx left in
+English (its translation missing or outdated, fuzzy) is marked too, and says so.
 
 Each block's English is the source's own: just before Sphinx's Locale transform translates the
 page, each translatable block is copied; just after it, the copy goes into the tree beside its
@@ -49,11 +48,7 @@ def translated_edition(config) -> bool:
 
 def in_english(node: nodes.Node) -> bool:
     """Whether ``node`` is part of a block's English (whose numbers stay the source's)."""
-    while node is not None:
-        if isinstance(node, english):
-            return True
-        node = node.parent
-    return False
+    return any(isinstance(each, english) for each in (node, *ancestors(node)))
 
 
 class CopyEnglish(SphinxTransform):
