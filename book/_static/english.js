@@ -29,21 +29,22 @@
     return mark.classList.contains("english-after") ? mark.previousElementSibling : mark.parentElement;
   }
 
-  article.querySelectorAll(".english-mark.english-only").forEach(function (mark) {
-    var block = blockOf(mark);
-    block.classList.add("english-only");
+  // A block Sphinx left in English (class "untranslated") says so, and is English to a screen
+  // reader.
+  article.querySelectorAll(".untranslated").forEach(function (block) {
     block.lang = "en";
     block.title = words.untranslated;
   });
 
   var blocks = Array.prototype.map.call(
-    article.querySelectorAll(".english-mark:not(.english-only)"),
+    article.querySelectorAll(".english-mark"),
     function (mark, index) {
       var block = blockOf(mark);
       block.classList.add("has-english");
       var entry = {block: block, mark: mark, index: index, state: "translation", button: null,
                    translation: Array.prototype.slice.call(block.childNodes)};
-      if (!mark.classList.contains("english-after")) {
+      // A question's form keeps its own keyboard path: the switch shows its English.
+      if (!mark.classList.contains("english-after") && !mark.closest("form")) {
         var button = document.createElement("button");
         button.type = "button";
         button.className = "english-toggle";

@@ -1,12 +1,14 @@
 """Sphinx extension: the English beside any paragraph of a translated edition.
 
 A reader of a translated page may show the source of any paragraph, heading, caption or
-question, block by block or for the whole page (``book/_static/english.js``). The page only
+question: a paragraph by its own button, everything by a switch for the whole page (a question
+keeps its keyboard path to its answer; ``book/_static/english.js``). The page only
 marks its translated blocks with an empty ``span.english-mark``: at a paragraph's end, or just
 after a heading or a caption (inside them, their words would reach the table of contents and
 the references). Their English is a script of its own, ``_static/english/<page>.js``, loaded
 when a reader first asks for it: the page weighs what it weighed. A block that Sphinx left in
-English (its translation missing or outdated, fuzzy) is marked too, and says so.
+English (its translation missing, or outdated: fuzzy) has Sphinx's class ``untranslated``; the
+script marks it as English for a screen reader and says why.
 
 Each block's English is the source's own: just before Sphinx's Locale transform translates the
 page, each translatable block is copied; just after it, the copy goes into the tree beside its
@@ -38,8 +40,7 @@ SCRIPT = "english.js"
 
 
 class english(nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
-    """The source's words of the block before it, in a translated edition; empty, with
-    ``only``, when that block is itself in the source's words."""
+    """The source's words of a translated block, in a translated edition."""
 
 
 def translated_edition(config) -> bool:
@@ -69,22 +70,19 @@ class CopyEnglish(SphinxTransform):
 
 
 class PlaceEnglish(SphinxTransform):
-    """Each translated block followed by its English; a block left in English marked so."""
+    """Each translated block with its English: inside a paragraph, after a heading or caption."""
 
     default_priority = 21  # just after sphinx.transforms.i18n.Locale (20)
 
     def apply(self) -> None:
         copies = self.document.__dict__.pop("english_copies", [])
         for node, copy in copies:
-            if node.parent is None:
-                continue
-            if node.get("translated"):
-                for each in copy.findall(nodes.Element):
-                    each["ids"], each["names"] = [], []  # the block itself keeps the targets
-                words = nodes.inline("", "", *copy.children)  # inline: a text's own parent
-                block = english("", words, classes=["language-en"])  # English quotes
-            else:  # Sphinx shows the source: no translation yet, or an outdated (fuzzy) one
-                block = english(only=True)
+            if node.parent is None or not node.get("translated"):
+                continue  # Sphinx shows the source's words: the block is its own English
+            for each in copy.findall(nodes.Element):
+                each["ids"], each["names"] = [], []  # the block itself keeps the targets
+            words = nodes.inline("", "", *copy.children)  # inline: a text's own parent
+            block = english("", words, classes=["language-en"])  # English quotes
             if isinstance(node, nodes.paragraph):
                 node += block
             else:
@@ -103,9 +101,6 @@ def visit_english(self, node: english) -> None:
     if not for_website(self.builder.app):
         raise nodes.SkipNode
     node["mark"] = "english-mark" + " english-after" * node.get("after", False)
-    if node.get("only"):
-        self.body.append(f'<span class="{node["mark"]} english-only"></span>')
-        raise nodes.SkipNode
     node["start"] = len(self.body)
 
 
