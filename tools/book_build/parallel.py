@@ -120,15 +120,12 @@ def write_english(app: Sphinx, pagename: str, templatename: str, context: dict, 
     """The page's English blocks as a script of their own, named in the page's head with the
     words of the controls; and the script that reads them."""
     blocks = app.builder.__dict__.get("english_blocks", {}).pop(pagename, None)
-    marked = doctree is not None and next(iter(doctree.findall(english)), None) is not None
-    if not for_website(app) or not marked:
+    if not for_website(app) or not blocks:
         return
-    href = ""
-    if blocks:
-        data = f"window.bookEnglish = {json.dumps(blocks, ensure_ascii=False)};\n".encode()
-        write_if_changed(Path(app.outdir) / "_static" / "english" / f"{pagename}.js", data)
-        href = context["pathto"](f"_static/english/{pagename}.js", resource=True)
-        href += f"?v={checksum(data)}"
+    data = f"window.bookEnglish = {json.dumps(blocks, ensure_ascii=False)};\n".encode()
+    write_if_changed(Path(app.outdir) / "_static" / "english" / f"{pagename}.js", data)
+    href = context["pathto"](f"_static/english/{pagename}.js", resource=True)
+    href += f"?v={checksum(data)}"
     words = {
         "show": _("Show the English original"),
         "hide": _("Hide the English original"),
