@@ -10,7 +10,7 @@ import pytest
 
 from book_build import project as book
 from book_build import translate as translate_tool
-from book_build.translate import markup, with_agreed_header
+from book_build.translate import markup, pofilter_checker, pofilter_problems, with_agreed_header
 from conftest import REPO, project_env
 
 LANGUAGES = list(book.languages())
@@ -115,6 +115,105 @@ def test_a_translation_that_breaks_markup_is_rejected_with_file_and_line(
     line = polib.pofile(str(po_path)).find(source).linenum
     assert f"locales/es/LC_MESSAGES/chapter.po:{line}: the translation loses" in result.stdout
     assert lost in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("source", "broken", "check"),
+    [
+        (
+            "The loss (of every point) falls.",
+            "La pérdida (de cada punto cae.",
+            "pofilter brackets (Missing ')')",
+        ),
+        (
+            "Ten steps of 0.5 take it 3 times further.",
+            "Diez pasos de 0,5 lo llevan el doble de lejos.",
+            "pofilter numbers (Different numbers)",
+        ),
+    ],
+)
+def test_pofilter_finds_a_broken_bracket_or_number_with_file_and_line_unless_accepted(
+    translated_mini_book, source, broken, check
+):
+    mini_book, po_path = translated_mini_book
+    po = polib.pofile(str(po_path))
+    po.append(polib.POEntry(msgid=source, msgstr=broken))
+    po.save()
+    result = translate(mini_book.root, "--check", "es")
+    assert result.returncode == 1
+    line = polib.pofile(str(po_path)).find(source).linenum
+    assert f"locales/es/LC_MESSAGES/chapter.po:{line}: {check}" in result.stdout
+
+    po = polib.pofile(str(po_path))
+    po.find(source).tcomment = f"pofilter: {check.split()[1]}"  # deliberate, says the translator
+    po.save()
+    result = translate(mini_book.root, "--check", "es")
+    assert result.returncode == 0, result.stdout
+
+
+def pofilter(source: str, translation: str) -> list[str]:
+    return pofilter_problems(polib.POEntry(msgid=source, msgstr=translation), CHECKER)
+
+
+CHECKER = pofilter_checker("es")
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("A rate of 0.5, for 10,000 points.", "Una tasa de 0,5, para 10 000 puntos."),
+        (
+            "The {term}`learning rate` is small.",
+            "La tasa de aprendizaje (*learning rate*) es baja.",
+        ),
+        (
+            "It is {glue:text}`lr:.2f` (see {doc}`momentum`).",
+            "Vale {glue:text}`lr:.2f` (véase el capítulo {doc}`momentum`).",
+        ),
+        ("Run `fit(x, 3)` and $f(2) = [1, 4)$ then.", "Ejecutamos `fit(x, 3)` y $f(2) = [1, 4)$."),
+        ("Twice. (A full sentence.)", "Dos veces. (Una oración completa)."),
+        (
+            "L(a) = \\frac{1}{n} \\sum_i (a x_i - y_i)^2,",
+            "L(a) = \\frac{1}{n} \\sum_i (a x_i - y_i)^2,",
+        ),
+        ("Adam", "Adam"),
+        (
+            "Returns the rate\nand the loss.\n\nSee above.",
+            "Devuelve la tasa y la\npérdida.\n\nVéase arriba.",
+        ),
+    ],
+)
+def test_pofilter_reads_myst_markup_decimal_commas_and_glosses_as_right(source, translation):
+    assert pofilter(source, translation) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "check"),
+    [
+        ("Two steps (or three).", "Dos pasos (o tres.", "brackets"),
+        ("After 40 steps it stops.", "Tras 50 pasos se detiene.", "numbers"),
+        ("It stops.", "Se detiene", "endpunc"),
+        ("It stops here.", "Se se detiene aquí.", "doublewords"),
+        ("It stops here.", "Se detiene  aquí.", "doublespacing"),
+        ("The loss stops falling here.", "The loss stops falling here.", "unchanged"),
+        ("Figure {name} of {count}", "Figura {nombre} de {count}", "pythonbraceformat"),
+        ("One.\n\nTwo.", "Uno. Dos.", "newlines"),
+    ],
+)
+def test_pofilter_catches_what_a_translation_breaks(source, translation, check):
+    assert [problem.split()[0] for problem in pofilter(source, translation)] == [check]
+
+
+def test_every_real_catalog_passes_pofilter():
+    found = [
+        f"{path.name}:{entry.linenum}: {problem}"
+        for lang in LANGUAGES[1:]
+        for path in sorted(book.catalog_dir(lang).glob("*.po"))
+        for entry in polib.pofile(str(path))
+        if entry.msgstr and not entry.obsolete
+        for problem in pofilter_problems(entry, pofilter_checker(lang))
+    ]
+    assert found == []
 
 
 def test_an_untranslated_entry_fails_the_check_but_not_the_build(mini_book):

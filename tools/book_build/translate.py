@@ -23,6 +23,9 @@ from collections import Counter
 from pathlib import Path
 
 import polib
+from babel.numbers import get_decimal_symbol
+from translate.filters import checks as pofilter
+from translate.storage import pypo
 
 from book_build import catalogs, listings, project
 from book_build.editions import MESSAGES
@@ -218,14 +221,19 @@ def visible_words(text: str) -> str:
     return CODE.sub("", MATH.sub("", ROLE.sub(role_text, text)))
 
 
-def term_problems(entry: polib.POEntry, terms: list[Term]) -> list[str]:
-    """The agreed terms that ``entry``'s English uses and its translation lacks."""
-    deliberate = {
+def accepted(entry: polib.POEntry, key: str) -> set[str]:
+    """What the translator comments ``# <key>: a, b`` of ``entry`` accept, lowercased."""
+    return {
         word.strip().lower()
         for line in entry.tcomment.splitlines()
-        if line.startswith("terms:")
-        for word in line.removeprefix("terms:").split(",")
+        if line.startswith(f"{key}:")
+        for word in line.removeprefix(f"{key}:").split(",")
     }
+
+
+def term_problems(entry: polib.POEntry, terms: list[Term]) -> list[str]:
+    """The agreed terms that ``entry``'s English uses and its translation lacks."""
+    deliberate = accepted(entry, "terms")
     source, translation = visible_words(entry.msgid), entry.msgstr.lower()
     lacking = []
     for english, pattern, forms in terms:
@@ -234,6 +242,86 @@ def term_problems(entry: polib.POEntry, terms: list[Term]) -> list[str]:
             if not any(form in translation for form in forms):
                 lacking.append(f"{english!r} (agreed: {forms[0]!r})")
     return lacking
+
+
+# --- pofilter (translate-toolkit) ----------------------------------------------------------
+# The checks that fit a MyST catalog, run on each entry with its markup masked (roles, math, code
+# and link targets are `markup`'s business). Off: quoting and startpunc (Spanish «», ¿ and ¡),
+# puncspacing (French spacing), startcaps and simplecaps (a translated sentence may open with a
+# role, or a word the English puts later), acronyms (ECM for MSE), sentencecount, short, long
+# and simpleplurals (a translation restructures sentences), spellcheck (hunspell does that, see
+# tests/test_spelling.py), accelerators, variables, functions, filepaths, options,
+# kdecomments, credits, validchars and compendiumconflicts (made for software interfaces), and
+# untranslated (the check above). A deliberate finding is accepted in its entry, with a
+# translator comment `# pofilter: brackets`.
+POFILTER_CHECKS = [
+    "numbers",  # a number typed in the prose, dropped or changed (decimal comma allowed)
+    "brackets",  # an opened bracket never closed, a parenthesis lost
+    "endpunc",  # a sentence left without its full stop, colon or question mark
+    "doublewords",  # "de de", "la la"
+    "doublespacing",
+    "startwhitespace",
+    "endwhitespace",
+    "newlines",  # a docstring's paragraphs (blank lines) lost or added
+    "tabs",
+    "escapes",
+    "printf",  # %(name)s placeholders of the interface's strings
+    "pythonbraceformat",  # {name} placeholders of the figures' strings
+    "xmltags",  # the HTML of a template's sentence
+    "urls",
+    "emails",
+    "unchanged",  # an English sentence copied instead of translated
+]
+GLOSS = re.compile(r" ?\(\*([^*()]+)\*\)")  # "(*learning rate*)": the English original
+
+
+def quotes(english: str, words: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", english, re.IGNORECASE) is not None
+
+
+def for_pofilter(text: str, english: str | None, lang: str) -> str:
+    """``text`` as pofilter should read it: markup masked by words of its own, an English original
+    glossed in italics dropped (the book's "(*learning rate*)"), numbers as English writes them,
+    and a line break that only wraps a docstring's paragraph made a space."""
+    count = iter(range(10**6))
+
+    def token(_match: re.Match) -> str:  # a word, unique, with no digit for `numbers` to count
+        n = next(count)
+        return "markup" + "".join(chr(ord("a") + int(d)) for d in str(n))
+
+    text = CODE.sub(token, MATH.sub(token, ROLE.sub(token, text)))
+    text = re.sub(r"\[([^\]]*)\]\([^)\s]+\)", r"\1", text)  # a link: its text
+    if english is None:  # the source: "10,000" is a number; "(A full sentence.)" ends with ")."
+        text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+        text = re.sub(r"([.!?])\)$", r")\1", text)  # as Spanish and French write it
+    else:
+        text = GLOSS.sub(lambda m: "" if quotes(english, m.group(1)) else m.group(0), text)
+        text = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", "", text)  # "10 000"
+        decimal = re.escape(get_decimal_symbol(lang))
+        text = re.sub(rf"(?<=\d){decimal}(?=\d)", ".", text)  # "0,5"
+    return re.sub(r"(?<!\n)[ \t]*\n[ \t]*(?!\n)", " ", text)
+
+
+def pofilter_checker(lang: str) -> pofilter.StandardChecker:
+    config = pofilter.CheckerConfig(targetlanguage=lang)
+    return pofilter.StandardChecker(checkerconfig=config, limitfilters=POFILTER_CHECKS)
+
+
+def pofilter_problems(entry: polib.POEntry, checker: pofilter.StandardChecker) -> list[str]:
+    """pofilter's findings on ``entry`` that its translator comments do not accept."""
+    lang = checker.config.targetlanguage
+    unit = pypo.pounit(for_pofilter(entry.msgid, None, lang))
+    unit.target = for_pofilter(entry.msgstr, entry.msgid, lang)
+    deliberate = accepted(entry, "pofilter")
+    words = re.findall(r"(?<![\\\w{])(?!markup)[^\W\d_]{3,}\b", unit.source)  # not \frac
+    if len(words) < 3:  # a name, an equation, glued values: the same in every language
+        deliberate.add("unchanged")
+    found = []
+    for name, failure in sorted(checker.run_filters(unit).items()):
+        if name in POFILTER_CHECKS and name not in deliberate:
+            message = failure["message"] if isinstance(failure, dict) else failure
+            found.append(f"{name} ({str(message).rstrip('.')})")
+    return found
 
 
 def terms_table(lang: str) -> str:
@@ -252,7 +340,8 @@ def check_catalog(po_path: Path, pot_path: Path | None) -> tuple[list[str], dict
     except catalogs.CatalogError as error:
         return [str(error)], {}
     po = polib.pofile(str(po_path))
-    terms = load_terms(po_path.parent.parent.name)
+    lang = po_path.parent.parent.name
+    terms, checker = load_terms(lang), pofilter_checker(lang)
     problems = []
     if pot_path is None:
         problems.append(f"{where}: no page or module produces this catalog any more")
@@ -284,6 +373,12 @@ def check_catalog(po_path: Path, pot_path: Path | None) -> tuple[list[str], dict
                 problems.append(
                     f"{line}: does not use the agreed term for {', '.join(lacking)}; use it, "
                     "or mark the entry `# terms: <term>` if it is deliberately different here"
+                )
+            for finding in pofilter_problems(entry, checker):
+                check = finding.split(" ", 1)[0]
+                problems.append(
+                    f"{line}: pofilter {finding}; correct the translation, or mark the entry "
+                    f"`# pofilter: {check}` if it is deliberate"
                 )
     counts = {
         "entries": len([e for e in po if not e.obsolete]),
