@@ -22,73 +22,139 @@ ax = plot_data(*make_line_data()).axes[0]
 print(ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), sep="\\n")
 """
 
-# Every figure and player of the package, drawn; prints {figure: [every text it shows]}.
+# Every figure function of the package, found by itself: each public function of a module of
+# descent whose return annotation is a matplotlib Figure or Animation (or a tuple holding one),
+# called with example inputs; and the animation player. Prints {function: [every text it shows]}
+# and {function: why it could not be drawn}.
 DRAW_ALL = """
-import html, json, re
+import collections.abc, dataclasses, html, importlib, inspect, json, pkgutil, re, typing
 import matplotlib
 matplotlib.use("Agg")
+import matplotlib.pyplot as plt
 import torch
+from matplotlib.animation import Animation
+from matplotlib.figure import Figure
 from matplotlib.text import Text
-from descent import animation, plots
+import descent
+from descent import animation
 from descent.data import make_line_data
-from descent.fit import fit_gradient_descent, least_squares
+from descent.fit import Fit, fit_gradient_descent, least_squares
 
+torch.manual_seed(0)
 x, y = make_line_data(n=20)
 fit = fit_gradient_descent(x, y, start=(-1.0, 1.0), lr=0.1, steps=4)
-curve = torch.tensor([2.0, 1.0])
+steps = torch.arange(1.0, 9)
+runs = torch.rand(4, 4)  # a tensor: 4 seeds (or settings) by 4 points of a curve
+needed = torch.tensor([[9.0, 20], [5, 9], [5, 8], [90, 99]])
+
+# Example inputs by "function.parameter", then "parameter: annotation", then parameter name
+# (names mean the same across the package's modules); otherwise each input is made from its
+# annotation (SCALARS, `runs` for a tensor, a list of len(runs), a tuple, a dataclass...).
+EXAMPLES = {
+    "x: torch.Tensor": x, "y: torch.Tensor": y, "params": fit.final,
+    "optimum": least_squares(x, y), "path: torch.Tensor": fit.params,
+    "losses: torch.Tensor": torch.tensor([2.0, 1.0]), "labels": torch.arange(20) % 3,
+    "weights": torch.zeros(3, 3), "inputs": [x, 2 * x + 3], "bowls": [(x, y), (2 * x + 3, y)],
+    "paths: collections.abc.Sequence[collections.abc.Sequence[torch.Tensor]]":
+        [[fit.params] * 4] * 2,
+    "distances": [steps.flip(0)] * 4, "lrs": [0.05, 0.1, 0.2, 0.3], "kappas": [[3.0, 30.0]] * 2,
+    "tols": torch.tensor([1e-1, 1e-3]), "scales": [1.0, 0.1, 0.01, 0.001],
+    "plot_train_test.runs": [(steps,) * 4] * 2, "plot_train_test.decays": [0.01, 0.0],
+        "plot_plateaus.losses": runs, "plot_convergence.runs": [0.1 ** torch.arange(12.0)] * 4,
+    "predicted": [0.1] * 2,
+    "plot_steps_by_condition.steps": [needed] * 2, "plot_steps_by_tolerance.steps": [needed] * 2,
+    "plot_schedules_and_batches.grid": steps[:4], "batch_sizes": [8, 32, 128, 512],
+    "best": [0.2, 0.5, 1.0, 1.0], "blow_up": [1.3, 1.8, 1.8, 1.8], "reference": 32,
+    "full_examples": torch.arange(4), "sgd_examples": torch.arange(4),
+    "single": torch.rand(6, 2), "minibatch": torch.rand(3, 2), "full: torch.Tensor": runs,
+    "plot_minibatch_gradients.full": torch.rand(2),
+    "plot_paths.full": fit.params, "plot_paths.constant": fit.params,
+    "plot_paths.decayed": fit.params,
+    "paths: collections.abc.Sequence[torch.Tensor]": [fit.params] * 4,
+    "plot_race_by_budget.full": runs.T, "plot_race_by_budget.constant": runs.T,
+    "plot_race_by_budget.decayed": runs.T,
+}
+SCALARS = {float: 0.1, int: 3, str: "«x»", bool: False}  # a string from the caller: its own
+
+
+def name_of(hint):
+    if isinstance(hint, type):
+        return f"{hint.__module__}.{hint.__qualname__}".removeprefix("builtins.")
+    return str(hint)
+
+
+def made(hint):
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint in SCALARS:
+        return SCALARS[hint]
+    if hint is torch.Tensor:
+        return runs
+    if hint is Fit:
+        return fit
+    if dataclasses.is_dataclass(hint):
+        fields = typing.get_type_hints(hint)
+        return hint(**{f.name: made(fields[f.name]) for f in dataclasses.fields(hint)})
+    if origin is tuple:
+        return tuple(made(arg) for arg in args)
+    if origin is dict:
+        return {name: made(args[1]) for name in ("momentum", "adam")}
+    if origin in (list, collections.abc.Sequence):
+        return [made(args[0])] * len(runs)
+    raise LookupError(f"no example input for {name_of(hint)}")
+
+
+def example(function, parameter):
+    hint = typing.get_type_hints(function).get(parameter.name)
+    for key in (f"{function.__name__}.{parameter.name}",
+                f"{parameter.name}: {name_of(hint)}", parameter.name):
+        if key in EXAMPLES:
+            return EXAMPLES[key]
+    if parameter.default is not inspect.Parameter.empty:
+        return parameter.default
+    return made(hint)
+
+
+def draws(function):
+    returned = str(typing.get_type_hints(function).get("return", ""))
+    return "matplotlib.figure.Figure" in returned or "matplotlib.animation" in returned
+
 
 def texts(fig):
     fig.canvas.draw()
-    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+    shown = [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+    plt.close(fig)
+    return shown
 
-fit_animation = animation.animate_fit(x, y, fit)
-path_animation = animation.animate_path(x, y, fit)
-for anim in (fit_animation, path_animation):
-    anim._draw_frame(3)  # the step counter shows its text
-player = animation.video_player_html(fit_animation, animation.FIT_DESCRIPTION)
+
+figures, failures = {}, {}
+for info in pkgutil.iter_modules(descent.__path__):
+    module = importlib.import_module(f"descent.{info.name}")
+    for name, function in inspect.getmembers(module, inspect.isfunction):
+        if function.__module__ != module.__name__ or name.startswith("_") or not draws(function):
+            continue
+        key = f"{info.name}.{name}"
+        try:
+            parameters = inspect.signature(function).parameters.values()
+            drawn = function(**{p.name: example(function, p) for p in parameters})
+            shown = drawn[0] if isinstance(drawn, tuple) else drawn
+            extra = []
+            if isinstance(shown, Animation):
+                shown._draw_frame(3)  # the step counter shows its text
+                extra = [v for k, v in vars(module).items() if k.endswith("_DESCRIPTION")]
+                shown = shown._fig
+            figures[key] = texts(shown) + extra
+        except Exception as error:
+            failures[key] = f"{type(error).__name__}: {error}"
+
+player = animation.video_player_html(animation.animate_fit(x, y, fit), animation.FIT_DESCRIPTION)
 script = re.search(r"<script>.*</script>", player, re.S).group(0)
 shown = re.sub(r"<[^>]*>", "\\n", player.replace(script, ""))
-figures = {
-    "plot_data": texts(plots.plot_data(x, y)),
-    "plot_line_fit": texts(plots.plot_line_fit(x, y, fit.final)),
-    "plot_loss_contour": texts(plots.plot_loss_contour(x, y, least_squares(x, y), path=fit.params)),
-    "plot_loss_history": texts(plots.plot_loss_history(curve)),
-    "animate_fit": texts(fit_animation._fig) + [animation.FIT_DESCRIPTION],
-    "animate_path": texts(path_animation._fig) + [animation.PATH_DESCRIPTION],
-    "video_player_html": [line for line in shown.splitlines() if line.strip()]
+figures["animation.video_player_html"] = (
+    [line for line in shown.splitlines() if line.strip()]
     + re.findall(r'aria-label="([^"]*)"', player)
-    + list(json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', player)[1])).values()),
-}
-from descent import classifier_plots as cp, generalization_plots as gp, network_plots as npl
-from descent import optimizer_plots as op, rate_plots as rp
-
-steps = torch.arange(1.0, 9)
-runs, needed = torch.rand(5, 4), torch.tensor([[9.0, 20], [5, 9], [5, 8], [90, 99]])
-figures |= {
-    "plot_steps_by_tolerance": texts(op.plot_steps_by_tolerance(
-        [(x, y), (x, y)], torch.tensor([1e-1, 1e-3]), [needed, needed], 1e-2)),
-    "plot_steps_by_condition": texts(op.plot_steps_by_condition([[3.0, 30.0]] * 2, [needed] * 2)),
-    "plot_losses_by_size": texts(gp.plot_losses_by_size(
-        [10, 20], torch.tensor([0.07, 0.08]), torch.tensor([0.1, 0.09]), 1 / 12, 2)),
-    "plot_losses_by_degree": texts(gp.plot_losses_by_degree(range(4), runs, runs)),
-    "plot_regularization": texts(gp.plot_regularization([0.1, 1, 2, 3], runs, runs, runs, 0.1)),
-    "plot_convergence": texts(op.plot_convergence([0.1 ** torch.arange(12.0)] * 4, [0.1] * 2, 4)),
-    "plot_loss_against_accuracy": texts(cp.plot_loss_against_accuracy(steps, steps, steps / 9)),
-    "plot_train_test": texts(cp.plot_train_test([(steps,) * 4] * 2, [0.01, 0.0])),
-    "plot_digits": texts(npl.plot_digits([(torch.rand(8, 8), 3)] * 2)),
-    "plot_graph": texts(npl.plot_graph()),
-    "plot_plateaus": texts(npl.plot_plateaus([1, 0.1], runs[:2], runs[:2], 3.0)),
-    "plot_range_tests": texts(rp.plot_range_tests(
-        (steps, runs[:2].repeat(1, 2), 0.1, 0.2, 0.3),
-        (steps, runs[:2].repeat(1, 2), 0.1, 0.2, 0.3, 0.4))),
-    "plot_schedules_and_batches": texts(rp.plot_schedules_and_batches(
-        steps[:4], runs[:4], 2.3, [8, 32, 128], [0.2, 0.5, 1.0], [1.3, 1.8, 1.8], 32)),
-    "plot_races": texts(rp.plot_races([1.0, 1e-3], [{"momentum": runs, "adam": runs}] * 2)),
-    "plot_separable": texts(op.plot_separable(1 / steps, 0.1**steps, 2)),
-    "plot_noisy_sgd": texts(op.plot_noisy_sgd(
-        steps, [1 / steps] * 2, [1 / steps] * 2, [("decaying", 1.0), ("constant", 0.5)])),
-}
-print(json.dumps(figures))
+    + list(json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', player)[1])).values())
+)
+print(json.dumps({"figures": figures, "failures": failures}))
 """
 
 
@@ -141,10 +207,17 @@ def test_every_word_a_figure_or_player_shows_comes_from_the_catalog(tmp_path):
     (tmp_path / "xx" / "LC_MESSAGES").mkdir(parents=True)
     pseudo.save_as_mofile(str(tmp_path / "xx" / "LC_MESSAGES" / "descent.mo"))
 
-    figures = json.loads(run(DRAW_ALL, "xx", tmp_path))
+    drawn = json.loads(run(DRAW_ALL, "xx", tmp_path))
+    figures, failures = drawn["figures"], drawn["failures"]
+    assert not failures, f"figure functions DRAW_ALL could not call: give them EXAMPLES {failures}"
+    # Found by their annotations: the modules of every kind of figure, and each one's functions.
+    for found in ("plots.plot_data", "animation.animate_fit", "sgd_plots.plot_paths"):
+        assert found in figures
+    assert len({name.split(".")[0] for name in figures}) >= 10
     for name, texts in figures.items():
         assert any("«" in text for text in texts), f"{name} draws no translated word"
         for text in texts:
-            # Outside the guillemets: numbers, symbols and math ($10^{-1}$ on a log scale).
+            # Outside the guillemets: numbers, symbols, math ($10^{-1}$ on a log scale) and
+            # variables (x₁): never a word.
             rest = re.sub(r"«[^»]*»|\$[^$]*\$", "", text)
-            assert not re.search("[A-Za-z]", rest), f"{name} draws {text!r} untranslated"
+            assert not re.search("[A-Za-z]{2}", rest), f"{name} draws {text!r} untranslated"
