@@ -25,6 +25,7 @@ extensions = [
     "book_build.glue",  # glue roles inside translated paragraphs
     "book_build.listings",  # the package's listings with translated comments and docstrings
     "book_build.parallel",  # the English beside any paragraph of a translated edition
+    "book_build.foreign",  # English words inside a translated page marked lang="en" (WCAG 3.1.2)
     "book_build.downloads",  # each chapter as a notebook to run, the package as a wheel
     "book_build.explorers",  # sliders over figures computed by the package, where a page has one
     "book_build.questions",  # "Check yourself": questions the page marks by itself

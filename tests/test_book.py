@@ -2,6 +2,7 @@
 
 import json
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -224,3 +225,93 @@ def test_a_translated_page_marks_its_blocks_and_keeps_their_english_apart(site: 
     assert re.sub(r"<[^>]+>", "", blocks[0]) == "Linear regression"  # the title, in order
     assert any("<math" in block and "<mn>1</mn>" in block for block in blocks)
     assert "english-mark" not in english and "book-english" not in english
+
+
+# --- English words inside the Spanish pages (book_build.foreign), on a mini book ---------------
+GLOSSARY = """\
+# Terms
+
+```{glossary}
+momentum
+  A velocity.
+
+softmax
+  Exponentials, normalized.
+```
+"""
+CHAPTER = """\
+# A chapter
+
+The *momentum* keeps a *heavy* ball rolling, see {doc}`terms`.
+
+*Adam* divides softmax minus one-hot, a *one-hot* label: `one-hot` and $momentum$ stay code.
+"""
+
+
+def test_english_words_of_a_spanish_page_say_so_and_english_titles_stay_english(mini_book):
+    """Quoted English gets lang="en" (an emphasis copied from the source, a term the book knows
+    anywhere in the text); names, kept terms, Spanish words, code and math do not; the English
+    edition is untouched. A {doc} reference in a block's English shows the English title."""
+    mini_book.write("index.md", "# Mini book\n\n```{toctree}\nchapter\nterms\n```\n")
+    mini_book.write("terms.md", GLOSSARY)
+    mini_book.write("chapter.md", CHAPTER)
+    mini_book.write_catalog("terms", {
+        "Terms": "Términos", "momentum": "momento (*momentum*)", "A velocity.": "Una velocidad.",
+        "softmax": "softmax", "Exponentials, normalized.": "Exponenciales, normalizadas.",
+    })  # fmt: skip
+    mini_book.write_catalog("chapter", {
+        "A chapter": "Un capítulo",
+        "The *momentum* keeps a *heavy* ball rolling, see {doc}`terms`.":
+            "El momento (*momentum*) mantiene la bola *pesada* en marcha, véase {doc}`terms`.",
+        "*Adam* divides softmax minus one-hot, a *one-hot* label: `one-hot` and $momentum$ "
+        "stay code.": "*Adam* divide softmax menos one-hot, una etiqueta *one-hot*: `one-hot` "
+        "y $momentum$ siguen siendo código.",
+    })  # fmt: skip
+    result = mini_book.build("en", "es")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    spanish = mini_book.page("es")
+    assert '<em lang="en">momentum</em>' in spanish
+    assert "<em>pesada</em>" in spanish  # a Spanish word
+    assert "<em>Adam</em>" in spanish  # a name
+    assert "divide softmax menos " in spanish  # a term the edition keeps
+    assert (
+        'menos <span lang="en">one-hot</span>, una etiqueta <em lang="en">one-hot</em>' in spanish
+    )
+    assert '<span class="pre">one-hot</span></code>' in spanish  # code stays code
+    assert len(re.findall(r'<(?:em|span) lang="en"', spanish)) == 3  # the three above
+    glossary = mini_book.page("es", "terms")
+    assert re.search(r'momento \(<em lang="en">momentum</em>\)', glossary)
+    assert not re.search(r'lang="en">softmax', glossary)
+    for name in ("chapter", "terms"):
+        assert not re.search(r'<(em|span) lang="en"', mini_book.page("en", name))
+
+    script = mini_book.root / "_build" / "html" / "es" / "_static" / "english" / "chapter.js"
+    english = script.read_text(encoding="utf-8")
+    assert re.search(r"see <a [^>]*><span class=\\?\"doc\\?\">Terms</span></a>", english)
+    assert "Términos" not in english
+
+
+MARKED = re.compile(r'<(em|span) lang="en">(.*?)</\1>')
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def test_what_a_spanish_page_marks_english_is_english(site: Path):
+    """Every passage book_build.foreign marks lang="en" in the Spanish pages has a word that
+    hunspell's Spanish dictionary lacks: no Spanish word is read with an English voice. The
+    English pages mark nothing: their language is the page's."""
+    marked = set()
+    for page in (site / "es").glob("*.html"):
+        found = MARKED.findall(page.read_text(encoding="utf-8"))
+        marked |= {re.sub(r"<[^>]+>", "", text) for _tag, text in found}
+    assert {"learning rate", "momentum", "one-hot", "minibatch"} <= marked
+    words = sorted({word for text in marked for word in LETTERS.findall(text)})
+    hunspell = ["hunspell", "-d", "es_ES", "-l"]  # -l: the words it does not know
+    unknown = subprocess.run(hunspell, input="\n".join(words), capture_output=True, text=True)
+    assert unknown.returncode == 0, unknown.stderr
+    spanish = [
+        text for text in marked if not set(LETTERS.findall(text)) & set(unknown.stdout.split())
+    ]
+    assert not spanish, f"Spanish words marked as English: {sorted(spanish)}"
+    for page in (site / "en").glob("*.html"):
+        assert not MARKED.search(page.read_text(encoding="utf-8")), page.name

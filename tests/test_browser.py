@@ -206,6 +206,42 @@ def test_the_english_of_a_spanish_paragraph_shows_by_keyboard(page, base_url, si
     assert page.evaluate("window.violations") == []
 
 
+# The words a page marks as English (book_build.foreign), outside the English switch, a block's
+# English and a passage left untranslated, which are English as a whole.
+MARKED_ENGLISH = """() => Array.from(document.querySelectorAll('.bd-article [lang="en"]'))
+  .filter(e => !e.closest('.english-modes, .english-original, .untranslated'))
+  .map(e => e.textContent.trim())"""
+
+
+@pytest.mark.parametrize(
+    ("name", "english", "spanish"),
+    [
+        ("terminology", {"learning rate", "momentum", "minibatch", "cross-entropy", "warmup"},
+         {"tasa de aprendizaje", "momento", "minilote", "Adam", "SGD", "softmax", "logit"}),
+        ("cross-entropy", {"one-hot"}, {"entropía cruzada", "entropía", "softmax"}),
+    ],
+)  # fmt: skip
+def test_english_words_in_a_spanish_page_are_english_to_a_screen_reader(
+    page, base_url, name, english, spanish
+):
+    """The English originals a Spanish page quotes carry lang="en", so that a screen reader
+    reads them in English (WCAG 3.1.2); its Spanish words, names and kept terms do not; and
+    axe-core finds no serious problem with the page's languages or anything else."""
+    visit(page, f"{base_url}/en/{name}.html")
+    source = page.locator("article").inner_text().lower()
+    visit(page, f"{base_url}/es/{name}.html")
+    marked = page.evaluate(MARKED_ENGLISH)
+    assert english <= set(marked), sorted(english - set(marked))
+    assert not [word for word in marked if word in spanish], marked
+    assert all(word.lower() in source for word in marked), marked  # each one the source's
+    axe = AXE.read_text(encoding="utf-8")  # missing: `npm ci --prefix tests/browser`
+    page.route(f"{base_url}/axe.min.js", lambda route: route.fulfill(body=axe))
+    page.add_script_tag(url=f"{base_url}/axe.min.js")
+    result = json.loads(page.evaluate("async () => JSON.stringify(await axe.run(document))"))
+    assert not [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert "valid-lang" in {rule["id"] for rule in result["passes"]}  # it did check them
+
+
 @pytest.mark.parametrize(("query", "chapter"), [("learning rate", "learning-rate"),
                                                  ("minibatch", "stochastic-gradient-descent"),
                                                  ("cross-entropy", "cross-entropy")])  # fmt: skip

@@ -16,6 +16,10 @@ block as an ``english`` node, so the transforms that follow (glue, references, m
 as they treat the page, except those that write numbers the edition's way (see
 :func:`in_english`). The HTML writer renders it into the page's list of English blocks instead
 of the page; the PDF, the ePub and the notebooks skip it.
+
+A ``{doc}`` reference without words of its own shows its page's title: in a block's English,
+the English one. The edition knows only the translated titles, so each page's English title is
+kept as it reads its source, before the translation (:class:`EnglishTitles`).
 """
 
 import html
@@ -23,10 +27,13 @@ import json
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
-from sphinx.util.nodes import extract_messages
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import docname_join
+from sphinx.util.nodes import clean_astext, extract_messages
 
 from book_build import project
 from book_build.assets import checksum, for_website, write_if_changed
@@ -39,8 +46,9 @@ SKIPPED_IN = (nodes.table,)  # a cell holds a number or a word: its English adds
 SCRIPT = "english.js"
 
 
-class english(nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
-    """The source's words of a translated block, in a translated edition."""
+class english(nodes.Element, nodes.Invisible):  # noqa: N801 (docutils: lower case)
+    """The source's words of a translated block, in a translated edition. Invisible: what
+    reads a page's text (Sphinx's translation, OpenGraph's summary) passes it by."""
 
 
 def translated_edition(config) -> bool:
@@ -60,6 +68,9 @@ class CopyEnglish(SphinxTransform):
     def apply(self) -> None:
         if not translated_edition(self.config):
             return
+        title = next(self.document.findall(nodes.title), None)
+        if title is not None:
+            english_titles(self.env)[self.env.docname] = clean_astext(title)
         self.document.english_copies = [
             (node, node.deepcopy())
             for node, _message in extract_messages(self.document)
@@ -88,6 +99,37 @@ class PlaceEnglish(SphinxTransform):
             else:
                 block["after"] = True
                 node.parent.insert(node.parent.index(node) + 1, block)
+
+
+def english_titles(env) -> dict[str, str]:
+    """Each page's title as its source writes it: {docname: title}."""
+    return env.__dict__.setdefault("english_titles", {})
+
+
+def forget_title(app: Sphinx, env, docname: str) -> None:
+    english_titles(env).pop(docname, None)
+
+
+def merge_titles(app: Sphinx, env, docnames, other) -> None:
+    theirs = english_titles(other)
+    english_titles(env).update({d: theirs[d] for d in docnames if d in theirs})
+
+
+class EnglishTitles(SphinxPostTransform):
+    """A ``{doc}`` reference in a block's English shows its page's English title."""
+
+    default_priority = 5  # before Sphinx resolves references (10) with the edition's titles
+
+    def run(self, **kwargs) -> None:
+        titles = english_titles(self.env)
+        for node in self.document.findall(addnodes.pending_xref):
+            if node.get("reftype") != "doc" or node.get("refexplicit") or not in_english(node):
+                continue
+            refdoc = node.get("refdoc", self.env.docname)
+            title = titles.get(docname_join(refdoc, node["reftarget"]))
+            if title:
+                node["refexplicit"] = True  # Sphinx then shows the node's own words
+                node[:] = [nodes.inline(title, title)]
 
 
 def ancestors(node: nodes.Node):
@@ -147,5 +189,8 @@ def setup(app: Sphinx) -> dict:
                  text=(skip, None), man=(skip, None), texinfo=(skip, None))  # fmt: skip
     app.add_transform(CopyEnglish)
     app.add_transform(PlaceEnglish)
+    app.add_post_transform(EnglishTitles)
+    app.connect("env-purge-doc", forget_title)
+    app.connect("env-merge-info", merge_titles)
     app.connect("html-page-context", write_english)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
