@@ -5,6 +5,8 @@ import os
 from myst_nb.core.render import base_render_priority
 from sphinx.locale import _
 
+from book_build.project import site_url
+
 project = "Gradient Descent, Step by Step"  # each edition's title comes from languages.toml
 author = ""  # no byline: the footer would show it untranslated
 copyright = "2026"
@@ -31,6 +33,7 @@ extensions = [
     "book_build.questions",  # "Check yourself": questions the page marks by itself
     "book_build.books",  # the PDF and the ePub of each edition, and links to them
     "book_build.references",  # sphinxcontrib-bibtex, its words in the edition's language
+    "book_build.addresses",  # editions paired for search engines, OpenGraph, redirects, 404
 ]
 
 # --- Source -------------------------------------------------------------------------------
@@ -95,7 +98,7 @@ html_css_files = ["book.css"]
 # branch holds the site. .github/workflows/pages.yml sets both. Set, every chapter offers
 # buttons that open its notebook in Colab and Binder, and the notebook installs the package from
 # the site. Unset (the default), no page links to another host.
-book_site_url = os.environ.get("BOOK_SITE_URL", "")  # https://<owner>.github.io/<name>/
+book_site_url = site_url()  # BOOK_SITE_URL: https://<owner>.github.io/<name>/
 book_repository = os.environ.get("BOOK_REPOSITORY", "")  # <owner>/<name>
 html_math_renderer = "mathml"  # book_build.mathml
 

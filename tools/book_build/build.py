@@ -37,7 +37,7 @@ from pathlib import Path  # noqa: E402
 from book_build import catalogs, project, wheel  # noqa: E402
 from book_build.assets import precompress, precompress_file  # noqa: E402
 from book_build.landing import SCRIPT_FILE as LANDING_SCRIPT  # noqa: E402
-from book_build.landing import write_landing_page  # noqa: E402
+from book_build.landing import write_landing_page, write_published_root  # noqa: E402
 
 STRICT = ["-n", "-W", "--keep-going"]
 
@@ -84,9 +84,9 @@ def build_editions(langs: list[str]) -> dict[str, int]:
     return codes
 
 
-# Not published: Sphinx's build record, and the theme's icon script that no page loads
-# (book_build.icons draws the icons without it).
-UNPUBLISHED = shutil.ignore_patterns(".buildinfo", "fontawesome.js*")
+# Not published: Sphinx's and sphinxext-rediraffe's build records, and the theme's icon script
+# that no page loads (book_build.icons draws the icons without it).
+UNPUBLISHED = shutil.ignore_patterns(".buildinfo", "_rediraffe_redirected.json*", "fontawesome.js*")
 
 
 # Pages Sphinx writes that have no source in book/.
@@ -95,11 +95,14 @@ SPHINX_PAGES = {"genindex", "search"}
 
 def drop_removed_pages(built: Path) -> None:
     """Sphinx never deletes what it wrote: a page renamed or removed in book/ would stay
-    published, with outputs of older code. Its page, notebook and their copies go."""
+    published, with outputs of older code. Its page, notebook and their copies go; the page
+    that sends its old address on (book/redirects.txt) stays."""
     sources = {page.stem for page in project.BOOK.glob("*.md")} | SPHINX_PAGES
     for path in built.glob("*"):
         stem, _, suffixes = path.name.partition(".")  # "page", "html.gz"
-        if suffixes.split(".")[0] in ("html", "ipynb") and stem not in sources:
+        kind = suffixes.split(".")[0]
+        moved = kind == "html" and stem in project.redirects()
+        if kind in ("html", "ipynb") and stem not in sources and not moved:
             path.unlink()
 
 
@@ -118,6 +121,16 @@ def publish(lang: str) -> None:
         target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def published_pages() -> dict[str, list[str]]:
+    """``{edition: [page]}``: the book's pages each published edition has, "not found" aside."""
+    names = sorted(page.stem for page in project.BOOK.glob("*.md"))
+    return {
+        code: [name for name in names if name != project.NOT_FOUND]
+        for code in project.languages()
+        if (project.SITE / code / "index.html").exists()
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -140,7 +153,8 @@ def main(argv: list[str]) -> int:
         if codes[lang] == 0:
             publish(lang)
     landing = write_landing_page(project.SITE, editions)
-    for page in (landing, project.SITE / LANDING_SCRIPT) if landing else ():
+    root = write_published_root(project.SITE, project.site_url(), published_pages())
+    for page in [landing, project.SITE / LANDING_SCRIPT] * bool(landing) + root:
         precompress_file(page)
     for lang in langs:
         state = "FAILED, the last good site was kept" if codes[lang] else "built"

@@ -1,4 +1,6 @@
-"""The site's landing page: it opens the edition of the reader's browser language and lists all.
+"""The site's root: its landing page, and, published, its sitemap and "page not found".
+
+The landing page opens the edition of the reader's browser language and lists all.
 
 Editions are named as Sphinx names languages (``es``, ``pt_BR``); browsers send BCP 47 tags
 (``es-MX``, ``pt-BR``). The page prefers an exact match (region included), then an edition of
@@ -7,6 +9,7 @@ the same language, for each of the reader's languages in order, and else the fir
 
 import html
 import json
+import shutil
 from pathlib import Path
 
 from book_build.assets import checksum
@@ -87,3 +90,48 @@ def write_landing_page(site: Path, editions: dict[str, dict[str, str]]) -> Path 
     page.write_text(landing_page(published), encoding="utf-8")
     script.write_text(SCRIPT, encoding="utf-8")
     return page
+
+
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+  xmlns:xhtml="http://www.w3.org/1999/xhtml">
+{urls}
+</urlset>
+"""
+
+
+def sitemap(url: str, pages: dict[str, list[str]]) -> str:
+    """The sitemap of the site at ``url`` whose editions hold ``pages`` (``{code: [page]}``):
+    every page of every edition, each naming itself in every edition that has it (hreflang).
+    Written here, not by sphinx-sitemap, which lists only the pages an incremental build
+    wrote (jdillard/sphinx-sitemap#13), one edition at a time."""
+    entries = []
+    for code, names in pages.items():
+        for name in names:
+            links = "".join(
+                f'\n    <xhtml:link rel="alternate" hreflang="{bcp47(other)}" '
+                f'href="{html.escape(f"{url}{other}/{name}.html")}"/>'
+                for other, others in pages.items()
+                if name in others
+            )
+            entries.append(f"  <url>\n    <loc>{html.escape(f'{url}{code}/{name}.html')}</loc>"
+                           f"{links}\n  </url>")  # fmt: skip
+    return SITEMAP.format(urls="\n".join(entries))
+
+
+def write_published_root(site: Path, url: str, pages: dict[str, list[str]]) -> list[Path]:
+    """``sitemap.xml`` and ``404.html`` at the root of the site published at ``url``. A host
+    serves the root's 404 for a missing address anywhere: the first edition's, whose ``<base>``
+    (book_build.addresses) keeps its links working there. Unpublished, neither."""
+    written = [site / "sitemap.xml", site / "404.html"]
+    if not url or not pages:
+        for path in written:
+            path.unlink(missing_ok=True)
+        return []
+    written[0].write_text(sitemap(url, pages), encoding="utf-8")
+    not_found = site / next(iter(pages)) / "404.html"
+    if not not_found.exists():  # a book without book/404.md
+        written[1].unlink(missing_ok=True)
+        return written[:1]
+    shutil.copyfile(not_found, written[1])
+    return written

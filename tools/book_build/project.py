@@ -5,6 +5,7 @@ The package sits in ``tools/book_build`` of the repository (installed editable, 
 ``PYTHONPATH`` by the tests' copies of the project), so the repository is two folders up.
 """
 
+import os
 import re
 import tomllib
 import unicodedata
@@ -19,6 +20,8 @@ BUILD = REPO / "_build"
 SITE = BUILD / "html"
 BOOKS = BUILD / "pdf"  # the PDF and ePub of each edition, built by `nox -s pdf`
 LANGUAGES_FILE = BOOK / "languages.toml"
+REDIRECTS_FILE = BOOK / "redirects.txt"  # old page, new page: sphinxext-rediraffe's format
+NOT_FOUND = "404"  # book/404.md, each edition's "page not found" (book_build.addresses)
 PACKAGE = "descent"  # the book's own package, which the chapters import and show
 PACKAGE_DIR = REPO / "code" / PACKAGE
 PYPROJECT = REPO / "pyproject.toml"  # the package's name, version and dependencies
@@ -30,6 +33,20 @@ PAGES_BRANCH = "gh-pages"  # the branch the Pages workflow publishes the site to
 def languages() -> dict[str, dict[str, str]]:
     """The editions, source language first: ``{code: {"name": ..., "title": ...}}``."""
     return tomllib.loads(LANGUAGES_FILE.read_text(encoding="utf-8"))
+
+
+def redirects() -> dict[str, str]:
+    """``{old page: new page}`` for every page renamed or split (``book/redirects.txt``)."""
+    lines = (REDIRECTS_FILE.read_text(encoding="utf-8").splitlines()
+             if REDIRECTS_FILE.exists() else [])  # fmt: skip
+    pairs = (line.split() for line in lines if line.strip() and not line.startswith("#"))
+    return {Path(old).stem: Path(new).stem for old, new in pairs}
+
+
+def site_url() -> str:
+    """The published site's address, ending in "/", or "" (``BOOK_SITE_URL``; see conf.py)."""
+    url = os.environ.get("BOOK_SITE_URL", "")
+    return url.rstrip("/") + "/" if url else ""
 
 
 def source_language() -> str:
