@@ -5,6 +5,7 @@ nox -s pdf                   each edition's PDF and ePub into _build/pdf/, then 
 nox -s tests                 every test (-- -m unit: the fast ones; -- --chapter NAME: one chapter)
 nox -s serve [-- es]         live preview at http://127.0.0.1:8000
 nox -s translations [-- --check]   update (or check) the gettext catalogs
+nox -s translations -- --pseudo    build a pseudo-translated edition: every text must be translated
 nox -s add-language -- fr    create the catalogs of a new edition
 nox -s lint                  ruff
 nox -s bench [-- pages]      measure builds and Lighthouse scores into _build/bench/
@@ -84,8 +85,14 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def translations(session: nox.Session) -> None:
-    """Extract messages and update every catalog; with `-- --check`, only check them."""
+    """Extract messages and update every catalog; with `-- --check`, only check them. With
+    `-- --pseudo`, build a copy of the book whose catalogs mark and lengthen every message, and
+    fail on any text a reader sees that skipped translation (a clean build of every chapter)."""
     install_book(session)
+    if "--pseudo" in session.posargs:
+        rest = [arg for arg in session.posargs if arg != "--pseudo"]
+        session.run("python", "-m", "book_build.pseudo", *rest)
+        return
     session.run("python", "-m", "book_build.translate", *session.posargs)
 
 

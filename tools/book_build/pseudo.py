@@ -87,8 +87,8 @@ def pseudo_words(text: str) -> str:
 
 def pseudo_role(name: str, body: str) -> str:
     explicit = EXPLICIT.match(body)
-    if name == "term":  # the glossary is translated the same way, so its terms still match
-        return pseudo_words(body)
+    if name == "term" and not explicit:  # as the translators write it: {term}`text <target>`
+        return f"{pseudo_words(body)} <{body}>"
     if explicit and not name.startswith("glue"):  # the text a reader sees; the target stays
         return pseudo(explicit.group(1)) + explicit.group(2)
     return body
