@@ -50,7 +50,6 @@ function mark(form) {
   line.textContent = verdict;
   const feedback = form.querySelector(".question-feedback");
   feedback.replaceChildren(line, ...shown.filter(Boolean).map(copyOf));
-  if (window.MathJax?.typesetPromise) window.MathJax.typesetPromise([feedback]); // if copied early
   form.classList.toggle("question-right", right);
   form.classList.toggle("question-wrong", answered && !right);
 }

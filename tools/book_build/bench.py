@@ -11,6 +11,7 @@ Writes ``_build/bench/report.md`` and ``_build/bench/report.json``; then Lightho
 every page of the copy's site (see lighthouse.py): ``_build/bench/lighthouse.md``.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -20,6 +21,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+import psutil
 
 from book_build import build as site_build
 from book_build import lighthouse
@@ -48,22 +51,16 @@ def project_path() -> str:
 
 
 def tree_rss(root_pid: int) -> int:
-    """Resident bytes of a process and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(stat.parent.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [root_pid]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo += children.get(pid, [])
+    """Resident bytes of a process and all its descendants (0 once it has ended)."""
+    try:
+        root = psutil.Process(root_pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for process in tree:
+        with contextlib.suppress(psutil.NoSuchProcess):  # it may end while we read
+            total += process.memory_info().rss
     return total
 
 

@@ -53,10 +53,6 @@ def configure_edition(app: Sphinx, config: Config) -> None:
     # The website's fonts (MathML equations, the theme's icons): the ePub draws neither.
     website_fonts = [f"_static/{mathml.FONT_FILE}", f"_static/{icons.FONT_FILE}"]
     config.epub_exclude_files = [*config.epub_exclude_files, *website_fonts]
-
-    # The HTML keeps the renderer it had; imgmath, loaded for the ePub, must not take over.
-    if config.html_math_renderer is None:
-        config.html_math_renderer = "mathjax"
     config.book_downloads = {
         form: path.name for form, path in project.book_files(lang).items() if path.is_file()
     }

@@ -113,6 +113,7 @@ def pages(site: Path) -> list[str]:
         str(page.relative_to(site))
         for lang in project.languages()
         for page in sorted((site / lang).glob("*.html"))
+        if page.stem not in project.redirects()  # an old address: it only sends the reader on
     ]
 
 
