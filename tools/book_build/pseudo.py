@@ -184,18 +184,19 @@ SKIPPED_CLASSES = {
 }
 CHECKED_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder", "aria-description")
 COMMENT_CLASSES = {"c", "c1", "cm", "ch", "cs", "sd"}  # Pygments' comments and docstrings
-PRAGMA = re.compile(r"#\s*(fmt|noqa|type|pragma)\b.*")
+PRAGMA = re.compile(r"#?\s*\b(fmt|noqa|type|pragma):.*")  # for the tools, never translated
 # Runs of letters that are no words: numbers in scientific notation (1e-06), hexadecimal.
 NOT_WORDS = re.compile(r"\b\d+(?:\.\d+)?e[-+−]?\d+\b|\b0x[0-9a-f]+\b|\$[^$]*\$", re.I)
-IDENTIFIER = re.compile(r"^[a-z][\w-]*$")  # keys and names in data: mark types, slider ids
+IDENTIFIER = re.compile(r"^[a-z][\w.-]*$")  # keys and names in data: mark types, ids
 
 
 def unmarked(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
     """The words of ``text`` that skipped translation (joined), or None."""
-    text = NOT_WORDS.sub(" ", text)
+    text = NOT_WORDS.sub(" ", KEPT.sub(" ", text))  # code, math, placeholders, URLs
     for name in allowed:
         text = text.replace(name, " ")
-    words = [w for w in re.findall(r"[\w’'-]+", text) if not MARKED & set(w)]
+    words = [w for w in re.findall(r"[\w’'.-]*\w", text) if not MARKED & set(w)]
+    words = [w for w in words if not re.search(r"[a-z][._][a-z]", w)]  # torch.optim, max_steps
     # A single letter is a variable (x₁), or an option's letter (A, B): not a word to translate.
     words = [w for w in words if any(len(run) > 1 for run in WORD.findall(w))]
     return " ".join(words) if words else None
@@ -237,6 +238,8 @@ def html_findings(page: Path, where: str, allowed: frozenset[str]) -> list[Findi
         if not skip:
             add(f"<{tag}>", element.text or "")
             for name in CHECKED_ATTRIBUTES:
+                if name == "title" and tag == "a" and "reference" in here:
+                    continue  # a link's tooltip repeats its target: a citation's entry
                 if element.get(name):
                     add(f"{name}= of <{tag}>", element.get(name))
             if tag == "meta" and element.get("name") in ("description", "og:description"):
