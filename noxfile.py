@@ -40,7 +40,7 @@ def install_book(session: nox.Session, *extras: str) -> None:
 def book(session: nox.Session) -> None:
     """Execute every chapter and build all editions into _build/html/<lang>/."""
     install_book(session)
-    session.run("python", "-m", "book_build.build", *session.posargs)
+    session.run("python", "-m", "book_build.commands.build", *session.posargs)
     session.log(f"Open {REPO / '_build' / 'html' / 'index.html'}")
 
 
@@ -49,7 +49,7 @@ def pdf(session: nox.Session) -> None:
     """Build each edition's PDF and ePub into _build/pdf/<lang>/ (TeX Live: see the README),
     then the site, whose pages link to them; `nox -s book` keeps publishing these files."""
     install_book(session)
-    session.run("python", "-m", "book_build.pdf", *session.posargs)
+    session.run("python", "-m", "book_build.commands.pdf", *session.posargs)
     session.log(f"PDF and ePub of each edition in {REPO / '_build' / 'pdf'}")
 
 
@@ -91,16 +91,16 @@ def translations(session: nox.Session) -> None:
     install_book(session)
     if "--pseudo" in session.posargs:
         rest = [arg for arg in session.posargs if arg != "--pseudo"]
-        session.run("python", "-m", "book_build.pseudo", *rest)
+        session.run("python", "-m", "book_build.commands.pseudo", *rest)
         return
-    session.run("python", "-m", "book_build.translate", *session.posargs)
+    session.run("python", "-m", "book_build.commands.translate", *session.posargs)
 
 
 @nox.session(name="add-language", python=PYTHON)
 def add_language(session: nox.Session) -> None:
     """Create the catalogs of a new edition: `nox -s add-language -- fr`."""
     install_book(session)
-    session.run("python", "-m", "book_build.translate", "--add", *session.posargs)
+    session.run("python", "-m", "book_build.commands.translate", "--add", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -121,4 +121,4 @@ def bench(session: nox.Session) -> None:
         session.run(
             "npm", "ci", "--prefix", "tools/lighthouse", "--no-audit", "--no-fund", external=True
         )
-    session.run("python", "-m", "book_build.bench", *session.posargs)
+    session.run("python", "-m", "book_build.commands.bench", *session.posargs)

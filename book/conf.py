@@ -11,30 +11,9 @@ project = "Gradient Descent, Step by Step"  # each edition's title comes from la
 author = ""  # no byline: the footer would show it untranslated
 copyright = "2026"
 
-extensions = [
-    "myst_nb",
-    "sphinx_copybutton",
-    "sphinx_togglebutton",  # exercise solutions fold away until the reader opens them
-    # The build's own extensions, in tools/book_build (installed by nox):
-    "book_build.mathml",  # equations as MathML, written at build time: no math engine
-    "book_build.icons",  # the theme's icons from a 2 KB font, not a 1.5 MB script
-    "book_build.player",  # the animation player's video and script as files
-    "book_build.images",  # images with their size (no layout shift), lazy below the first
-    "book_build.policy",  # a strict Content-Security-Policy; no inline or blocking script
-    "book_build.bundles",  # the page's stylesheets as one file, its scripts as a few
-    "book_build.static_versions",  # ?v= checksums the same after clean and incremental builds
-    "book_build.editions",  # one build per language: catalogs, kernels, caches, language switch
-    "book_build.glue",  # glue roles inside translated paragraphs
-    "book_build.listings",  # the package's listings with translated comments and docstrings
-    "book_build.parallel",  # the English beside any paragraph of a translated edition
-    "book_build.foreign",  # English words inside a translated page marked lang="en" (WCAG 3.1.2)
-    "book_build.downloads",  # each chapter as a notebook to run, the package as a wheel
-    "book_build.explorers",  # sliders over figures computed by the package, where a page has one
-    "book_build.questions",  # "Check yourself": questions the page marks by itself
-    "book_build.books",  # the PDF and the ePub of each edition, and links to them
-    "book_build.references",  # sphinxcontrib-bibtex, its words in the edition's language
-    "book_build.addresses",  # editions paired for search engines, OpenGraph, redirects, 404
-]
+# The book's own extension (tools/book_build, installed by nox): it loads the others and runs
+# the build's parts in the order its pipeline table says.
+extensions = ["book_build.pipeline"]
 
 # --- Source -------------------------------------------------------------------------------
 root_doc = "index"
@@ -45,7 +24,7 @@ nitpicky = True
 
 # --- Execution (myst-nb) --------------------------------------------------------------------
 # Cache mode: a chapter runs again only when its code cells or the package change (see
-# tools/book_build/editions.py: each edition has its own cache, cleared when code/ changes).
+# book_build/languages/editions.py: each edition has its own cache, cleared when code/ changes).
 nb_execution_mode = "cache"
 nb_execution_timeout = 300
 nb_execution_raise_on_error = True
@@ -58,7 +37,7 @@ nb_mime_priority_overrides = [
 
 # --- References (sphinxcontrib-bibtex) --------------------------------------------------------
 bibtex_bibfiles = ["references.bib"]
-bibtex_default_style = "edition"  # book_build.references: unsrt, its words translated
+bibtex_default_style = "edition"  # book_build.languages.references: unsrt, its words translated
 bibtex_reference_style = "label"  # [1], [2]: numbers read the same in every language
 
 # --- Translation ----------------------------------------------------------------------------
@@ -100,10 +79,10 @@ html_css_files = ["book.css"]
 # the site. Unset (the default), no page links to another host.
 book_site_url = site_url()  # BOOK_SITE_URL: https://<owner>.github.io/<name>/
 book_repository = os.environ.get("BOOK_REPOSITORY", "")  # <owner>/<name>
-html_math_renderer = "mathml"  # book_build.mathml
+html_math_renderer = "mathml"  # book_build.web.mathml
 
 # --- PDF and ePub (`nox -s pdf`) ---------------------------------------------------------------
-# Each edition's title, author, language and file names: tools/book_build/books.py.
+# Each edition's title, author, language and file names: tools/book_build/paper/books.py.
 latex_engine = "xelatex"  # Unicode and system fonts; polyglossia sets each edition's language
 latex_elements = {
     "papersize": "a4paper",

@@ -20,7 +20,7 @@ import pytest
 from filelock import FileLock
 
 # One thread per test worker and per process it starts (builds, kernels, notebooks): as many
-# workers as cores, so more threads would only fight over them (see book_build.build).
+# workers as cores, so more threads would only fight over them (see book_build.commands.build).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,7 +75,8 @@ def checks_chapter(item: pytest.Item, chapter: str) -> bool:
 @functools.cache
 def unit_tests_of(chapter: str) -> set[str]:
     """The test files that import a module of the package that ``chapter`` reaches."""
-    from book_build import dependencies, project
+    from book_build import project
+    from book_build.execution import dependencies
 
     page = project.BOOK / f"{chapter}.md"
     if page not in project.chapters():
@@ -112,7 +113,7 @@ def project_env(project: Path, **extra: str) -> dict:
 
 
 def run_build(
-    project: Path, *langs: str, env: dict | None = None, command: str = "book_build.build"
+    project: Path, *langs: str, env: dict | None = None, command: str = "book_build.commands.build"
 ) -> subprocess.CompletedProcess:
     """Run the project's own build command, as `nox -s book` (or `nox -s pdf`) does."""
     return subprocess.run(
@@ -134,7 +135,9 @@ def site(request: pytest.FixtureRequest, tmp_path_factory, package_wheel: Path) 
     builds it when the run tests the PDF and ePub (the pages then link to them), else as
     `nox -s book` does. Every test reads this one site; nothing rebuilds it afterwards. (The
     wheel comes first: the build finds it made, and no two processes write it at once.)"""
-    command = "book_build.pdf" if tests_pdf(request.session) else "book_build.build"
+    command = (
+        "book_build.commands.pdf" if tests_pdf(request.session) else "book_build.commands.build"
+    )
 
     def build() -> str:
         result = run_build(REPO, command=command)
@@ -145,7 +148,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory, package_wheel: Path) 
     return SITE
 
 
-# What the package's wheel is made of, beside code/ and locales/ (tools/book_build/wheel.py)
+# What the package's wheel is made of, beside code/ and locales/ (tools/book_build/offline/wheel.py)
 PROJECT_FILES = ("pyproject.toml", "README.md", "constraints.txt")
 
 
@@ -160,7 +163,7 @@ def copy_project(root: Path, folders=("tools", "code", "locales")) -> None:
 @pytest.fixture(scope="session")
 def package_wheel(tmp_path_factory) -> Path:
     """The package's wheel, built (or found up to date) once for the whole test run."""
-    from book_build import wheel
+    from book_build.offline import wheel
 
     return Path(once(tmp_path_factory, "wheel", lambda: str(wheel.build_wheel())))
 

@@ -1,4 +1,4 @@
-"""The addresses of the site (book_build.addresses, landing.py): old pages redirect, editions
+"""The addresses of the site (book_build.web.addresses, landing.py): old pages redirect, editions
 are paired for search engines (head and sitemap), a shared link has OpenGraph in its language,
 and each edition has a "page not found" that works wherever a host serves it."""
 
@@ -10,8 +10,8 @@ from xml.etree import ElementTree
 import pytest
 
 from book_build import project
-from book_build.addresses import og_locale
-from book_build.landing import sitemap
+from book_build.web.addresses import og_locale
+from book_build.web.landing import sitemap
 from conftest import REPO
 
 PUBLISHED = {"BOOK_SITE_URL": "https://readers.github.io/book/", "BOOK_REPOSITORY": "r/book"}

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from book_build import bundles, project
+from book_build import project
+from book_build.web import bundles
 
 LANGUAGES = list(project.languages())
 PAGES = sorted(p.stem for p in project.BOOK.glob("*.md"))
@@ -68,7 +69,7 @@ def test_every_page_is_built_in_every_edition(site: Path, lang, page):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_loads_one_stylesheet_and_the_published_files(site: Path, lang):
-    """Bundles (book_build.bundles): one stylesheet blocks the first paint, and every part of a
+    """Bundles (book_build.web.bundles): one stylesheet blocks the first paint, and every part of a
     bundle is the file as the build finished it (not an earlier copy that a theme rewrote)."""
     static = site / lang
     for page in sorted(p for p in static.glob("*.html") if p.stem not in project.redirects()):
@@ -185,7 +186,7 @@ def test_the_spanish_equations_write_a_decimal_comma(site: Path):
 def test_the_glossary_is_in_the_dictionary_order_of_its_edition(site: Path, lang):
     """Each edition lists its own terms alphabetically, accents ignored (época before error);
     a translated term shows its English original in italics."""
-    from book_build.editions import dictionary_order
+    from book_build.languages.editions import dictionary_order
 
     page = (site / lang / "terminology.html").read_text(encoding="utf-8")
     terms = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<dt id="term-[^"]*">(.*?)<a ', page)]
@@ -227,7 +228,7 @@ def test_a_translated_page_marks_its_blocks_and_keeps_their_english_apart(site: 
     assert "english-mark" not in english and "book-english" not in english
 
 
-# --- English words inside the Spanish pages (book_build.foreign), on a mini book ---------------
+# --- English words inside the Spanish pages (book_build.languages.foreign), on a mini book ---
 GLOSSARY = """\
 # Terms
 
@@ -298,7 +299,8 @@ LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def test_what_a_spanish_page_marks_english_is_english(site: Path):
-    """Every passage book_build.foreign marks lang="en" in the Spanish pages has a word that
+    """Every passage that book_build.languages.foreign marks lang="en" in the Spanish pages has a
+    word that
     hunspell's Spanish dictionary lacks: no Spanish word is read with an English voice. The
     English pages mark nothing: their language is the page's."""
     marked = set()

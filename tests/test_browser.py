@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, sync_playwright
 
 from book_build import project
-from book_build.lighthouse import GzipHandler
+from book_build.commands.lighthouse import GzipHandler
 from conftest import REPO
 
 CHROMIUM = "/usr/bin/chromium"
@@ -206,7 +206,8 @@ def test_the_english_of_a_spanish_paragraph_shows_by_keyboard(page, base_url, si
     assert page.evaluate("window.violations") == []
 
 
-# The words a page marks as English (book_build.foreign), outside the English switch, a block's
+# The words a page marks as English (book_build.languages.foreign), outside the English switch,
+# a block's
 # English and a passage left untranslated, which are English as a whole.
 MARKED_ENGLISH = """() => Array.from(document.querySelectorAll('.bd-article [lang="en"]'))
   .filter(e => !e.closest('.english-modes, .english-original, .untranslated'))
@@ -246,7 +247,7 @@ def test_english_words_in_a_spanish_page_are_english_to_a_screen_reader(
                                                  ("minibatch", "stochastic-gradient-descent"),
                                                  ("cross-entropy", "cross-entropy")])  # fmt: skip
 def test_spanish_search_finds_a_chapter_by_its_english_words(page, base_url, query, chapter):
-    """The Spanish pages' English (book_build.parallel) is in their search index too."""
+    """The Spanish pages' English (book_build.languages.parallel) is in their search index too."""
     visit(page, f"{base_url}/es/search.html?q={query.replace(' ', '+')}")
     results = page.locator("#search-results li a")
     results.first.wait_for(timeout=15_000)
@@ -326,7 +327,7 @@ def test_code_blocks_have_a_copy_button(page, base_url):
     assert page.locator("button.copybtn").count() >= 3
 
 
-# --- "Check yourself" (book_build/questions.py, book/_static/questions.js) -----------------
+# --- "Check yourself" (book_build/web/questions.py, book/_static/questions.js) -----------------
 class StrictHandler(GzipHandler):
     """Serves the site under the strict Content-Security-Policy the questions must work with."""
 

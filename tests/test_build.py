@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from book_build import project
-from book_build.build import drop_removed_pages, python_problem
-from book_build.bundles import page_assets
+from book_build.commands.build import drop_removed_pages, python_problem
+from book_build.web.bundles import page_assets
 from conftest import REPO, copy_project, project_env, run_build
 
 ANSI_COLOR = re.compile(r"\x1b\[[0-9;]*m")
@@ -21,7 +21,7 @@ def test_kernels_run_in_the_language_of_each_edition_over_unix_sockets(mini_book
     )
     result = mini_book.build()
     assert result.returncode == 0, result.stdout
-    # Unix sockets: two editions' kernels cannot race for a TCP port (book_build/kernels.py).
+    # Unix sockets: two editions' kernels cannot race for a TCP port (book_build.execution.kernels).
     assert "enenenipc" in mini_book.page("en")
     assert "esesesipc" in mini_book.page("es")
     # One execution cache per edition, so Spanish outputs never leak into English pages.
@@ -252,7 +252,7 @@ def test_an_unsupported_python_is_refused_with_a_clear_message():
     # The command itself, on a Python that says it is 3.10:
     pretend = (
         "import runpy, sys; sys.version_info = (3, 10, 4, 'final', 0); "
-        "runpy.run_module('book_build.build', run_name='__main__')"
+        "runpy.run_module('book_build.commands.build', run_name='__main__')"
     )
     result = subprocess.run(
         [sys.executable, "-c", pretend], capture_output=True, text=True, env=project_env(REPO)
@@ -268,3 +268,29 @@ def test_an_error_quoting_a_kernel_failure_fails_once_and_is_not_retried(mini_bo
     assert result.returncode != 0
     executions = re.findall(r"^\[en\] \S+: Executing notebook using", result.stdout, re.M)
     assert len(executions) == 1  # one execution, no second attempt
+
+
+def test_the_build_s_one_list_of_its_modules_names_each_once():
+    """tools/book_build/__init__.py lists the build's modules by role; nothing else does."""
+    import book_build
+    from book_build import pipeline
+
+    package = Path(book_build.__file__).parent
+    modules = {
+        path.relative_to(package).with_suffix("").as_posix()
+        for path in package.rglob("*.py")
+        if path.name != "__init__.py"
+    }
+    listed, folder = [], ""
+    for line in book_build.__doc__.splitlines():
+        # "name   what it does" (a module), "name/   ..." (a folder), "  name   ..." (in it)
+        if match := re.match(r"(  )?([a-z_]+)(/)?(  |$)", line):
+            indent, name, is_folder, _ = match.groups()
+            if is_folder:
+                folder = name + "/"
+            else:
+                listed.append((folder if indent else "") + name)
+    assert sorted(listed) == sorted(modules)
+    # The pipeline connects only what these modules define.
+    for _, transform in pipeline.TRANSFORMS + pipeline.POST_TRANSFORMS:
+        assert transform.__module__ in {part.__name__ for part in pipeline.PARTS}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from book_build.catalogs import CatalogError, compile_catalogs
+from book_build.languages.catalogs import CatalogError, compile_catalogs
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
 

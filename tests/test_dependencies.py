@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from book_build.dependencies import WHOLE_PACKAGE, dependencies, imported_names
+from book_build.execution.dependencies import WHOLE_PACKAGE, dependencies, imported_names
 
 
 @pytest.mark.parametrize(

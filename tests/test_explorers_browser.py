@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page
 
-from book_build.bundles import page_assets
+from book_build.web.bundles import page_assets
 from conftest import REPO
 from descent.conditioning import best_learning_rate, steps_to_tolerance
 from descent.conditioning_explorers import momentum_explorer, scaling_explorer

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from book_build.landing import CHOOSE_EDITION_JS, landing_page, write_landing_page
+from book_build.web.landing import CHOOSE_EDITION_JS, landing_page, write_landing_page
 
 
 def choose(editions: list[str], wanted: list[str]) -> str:

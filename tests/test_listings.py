@@ -1,4 +1,5 @@
-"""Listings in the reader's language (book_build.listings): comments and docstrings translated,
+"""Listings in the reader's language (book_build.languages.listings): comments and docstrings
+translated,
 the code that ran kept token for token, and a translation that changes the code refused."""
 
 import re
@@ -7,7 +8,7 @@ import textwrap
 import polib
 import pytest
 
-from book_build import listings
+from book_build.languages import listings
 
 SOURCE = textwrap.dedent('''\
     def step(params, lr):

@@ -1,4 +1,5 @@
-"""The conversion of a chapter's doctree and source into a notebook (book_build.notebooks)."""
+"""The conversion of a chapter's doctree and source into a notebook
+(book_build.offline.notebooks)."""
 
 import textwrap
 
@@ -7,7 +8,12 @@ import pytest
 from docutils import nodes
 from docutils.core import publish_doctree
 
-from book_build.notebooks import ConversionError, MarkdownWriter, chapter_notebook, notebook_code
+from book_build.offline.notebooks import (
+    ConversionError,
+    MarkdownWriter,
+    chapter_notebook,
+    notebook_code,
+)
 
 
 def markdown(rst: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from sphinx.builders.html._assets import _JavaScript
 
-from book_build import assets, bundles, icons, images, mathml, player, policy
+from book_build.web import assets, bundles, icons, images, mathml, player, policy
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
@@ -251,7 +251,7 @@ def test_a_figure_is_converted_again_when_the_recipe_changes(tmp_path, monkeypat
     """An incremental build after the conversion changed publishes the new copy, not the old."""
     from PIL import Image
 
-    from book_build import images
+    from book_build.web import images
 
     png = tmp_path / "figure.png"
     Image.new("RGB", (8, 8), "white").save(png)
@@ -268,7 +268,7 @@ def test_an_explorer_on_paper_is_a_still_of_its_first_state():
     by librsvg in the page's light colours (no ``var()`` left for it to miss)."""
     from PIL import Image
 
-    from book_build import stills
+    from book_build.paper import stills
     from descent.data import make_line_data
     from descent.explorer_figures import learning_rate_explorer
 

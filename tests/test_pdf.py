@@ -17,7 +17,9 @@ from urllib.parse import urlparse
 import pytest
 from pypdf import PdfReader
 
-from book_build import frames, pdf, project
+from book_build import project
+from book_build.commands import pdf
+from book_build.paper import frames
 
 REPO = project.REPO
 SITE = project.SITE
@@ -117,7 +119,8 @@ def test_the_spanish_pdf_speaks_spanish(books):
     text = pdf_text(books["es"]["pdf"])
     for label in ("Capítulo", "Figura", "Índice"):
         assert label in text
-    # The English beside each paragraph is the website's (book_build.parallel), not paper's
+    # The English beside each paragraph is the website's (book_build.languages.parallel), not
+    # paper's
     english = "Linear regression fits a straight line through a cloud of points"
     assert english not in " ".join(text.split())
     epub = zipfile.ZipFile(books["es"]["epub"])

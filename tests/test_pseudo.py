@@ -1,11 +1,12 @@
-"""The pseudo-locale check (book_build.pseudo): every text a reader sees went through a catalog."""
+"""The pseudo-locale check (book_build.commands.pseudo): every text a reader sees went through
+a catalog."""
 
 import subprocess
 import sys
 
 import pytest
 
-from book_build import pseudo
+from book_build.commands import pseudo
 from conftest import project_env
 
 
@@ -20,7 +21,7 @@ from conftest import project_env
     ],
 )
 def test_a_pseudo_translation_keeps_the_markup_and_marks_every_word(message):
-    from book_build.translate import markup
+    from book_build.commands.translate import markup
 
     translated = pseudo.pseudo(message)
     assert pseudo.unmarked(pseudo.KEPT.sub(" ", translated)) is None
@@ -99,7 +100,7 @@ def pseudo_check(mini_book, plant: str = "") -> subprocess.CompletedProcess:
     mini_book.write_catalog("index", {"Mini book": ""})
     mini_book.write_catalog("chapter", dict.fromkeys(MESSAGES, ""))
     return subprocess.run(
-        [sys.executable, "-m", "book_build.pseudo", "--in-place", "--lang", "es"],
+        [sys.executable, "-m", "book_build.commands.pseudo", "--in-place", "--lang", "es"],
         cwd=mini_book.root,
         capture_output=True,
         text=True,

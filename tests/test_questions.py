@@ -1,4 +1,4 @@
-"""The ``{question}`` directive (tools/book_build/questions.py) on a one-page book: the HTML form
+"""The ``{question}`` directive (book_build.web.questions) on a one-page book: the HTML form
 it writes, the glued numbers it reads, its messages for translation, and its errors."""
 
 import json
@@ -9,11 +9,18 @@ import pytest
 from sphinx.cmd.build import build_main
 
 CONF = """
-extensions = ["myst_nb", "book_build.questions"]
+extensions = ["myst_nb"]
 root_doc = "page"
 nb_execution_mode = "off"
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 gettext_compact = False
+
+
+def setup(app):  # the questions alone, as the book's pipeline runs them
+    from book_build import pipeline
+    from book_build.web import questions
+
+    pipeline.connect(app, [questions])
 """
 
 CHOICE = """\

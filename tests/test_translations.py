@@ -9,8 +9,13 @@ import polib
 import pytest
 
 from book_build import project as book
-from book_build import translate as translate_tool
-from book_build.translate import markup, pofilter_checker, pofilter_problems, with_agreed_header
+from book_build.commands import translate as translate_tool
+from book_build.commands.translate import (
+    markup,
+    pofilter_checker,
+    pofilter_problems,
+    with_agreed_header,
+)
 from conftest import REPO, project_env
 
 LANGUAGES = list(book.languages())
@@ -18,7 +23,7 @@ LANGUAGES = list(book.languages())
 
 def translate(project, *args) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "book_build.translate", *args],
+        [sys.executable, "-m", "book_build.commands.translate", *args],
         cwd=project,
         capture_output=True,
         text=True,
@@ -327,7 +332,7 @@ def test_catalog_headers_follow_the_team_policy_whatever_tool_wrote_them():
 
 
 def test_dictionary_order_ignores_accents_and_hyphens_and_puts_n_tilde_after_n():
-    from book_build.editions import dictionary_order
+    from book_build.languages.editions import dictionary_order
 
     words = ["ñu", "nube", "error", "época", "log-verosimilitud", "logit", "Adam", "ánimo"]
     assert sorted(words, key=dictionary_order) == [

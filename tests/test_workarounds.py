@@ -22,14 +22,14 @@ def test_myst_nb_still_copies_its_stylesheet_after_the_pages():
     source = inspect.getsource(myst_nb.sphinx_ext)
     assert '"build-finished", add_global_html_resources' in source, (
         "myst-nb no longer copies its stylesheet when the build finishes: remove the call of "
-        "add_global_html_resources from tools/book_build/static_versions.py"
+        "add_global_html_resources from tools/book_build/web/static_versions.py"
     )
 
 
 def test_sphinx_still_titles_the_epub_contents_in_english():
     assert _epub_base.GUIDE_TITLES["toc"] == "Table of Contents", (
         "Sphinx's ePub builder changed how it titles its table of contents: remove "
-        "epub_contents_title from tools/book_build/books.py if the Spanish ePub's nav.xhtml "
+        "epub_contents_title from tools/book_build/paper/books.py if the Spanish ePub's nav.xhtml "
         "is in Spanish without it"
     )
     assert type(_epub_base.GUIDE_TITLES["toc"]) is str, "a lazy (translated) string now"
@@ -39,5 +39,5 @@ def test_the_theme_still_writes_its_pygments_stylesheet_after_the_pages():
     source = inspect.getsource(pydata_sphinx_theme.setup)
     assert '"build-finished", pygments.overwrite_pygments_css' in source, (
         "pydata-sphinx-theme no longer writes pygments.css when the build finishes: remove the "
-        "call of overwrite_pygments_css from tools/book_build/bundles.py"
+        "call of overwrite_pygments_css from tools/book_build/web/bundles.py"
     )

@@ -1,4 +1,4 @@
-// The English beside a translated page (book_build.parallel). A small button at the end of
+// The English beside a translated page (book_build.languages.parallel). A small button at the end of
 // each translated paragraph shows its English original below it; a switch under the title shows
 // the whole page, headings and captions too, in the translation, in English or in both. The
 // English is a script of its own, loaded the first time a reader asks (a script, not fetch():

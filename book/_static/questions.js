@@ -1,4 +1,4 @@
-// Marks the "Check yourself" questions (tools/book_build/questions.py) in the page itself.
+// Marks the "Check yourself" questions (tools/book_build/web/questions.py) in the page itself.
 // The words come from the form's data-msg-* attributes, in the edition's language.
 "use strict";
 

@@ -1,5 +1,5 @@
 """The script of the animation player (``descent.animation``), in a module of its own so that
-the book's build reads it without importing PyTorch (tools/book_build/player.py)."""
+the book's build reads it without importing PyTorch (tools/book_build/web/player.py)."""
 
 # Starts every player of the page that has not started yet; its settings are in data attributes.
 # The book's site serves it as a file (its pages forbid inline scripts); a notebook runs it inline.

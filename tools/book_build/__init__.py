@@ -1,26 +1,50 @@
-"""The build of "Gradient Descent, Step by Step": Sphinx extensions and the commands around them.
+"""The build of "Gradient Descent, Step by Step": one Sphinx extension, the book's, and the
+commands around it. ``book/conf.py`` loads ``book_build.pipeline``, which loads the extensions
+the book is built with, lets each part register what it adds to Sphinx, and runs the parts in
+the order of its one table. Nothing is imported here, so that a command can refuse an old Python
+with a clear message before anything newer is.
 
-project        where everything is, the editions, which pages are chapters (asked, never guessed)
-catalogs       gettext catalogs checked and compiled with GNU msgfmt
-dependencies   the package files each chapter's outputs depend on, and stale outputs dropped
-kernels        the kernel provisioner of the build (Unix sockets, no TCP port races)
-editions       Sphinx extension: one build per language (catalogs, kernel language, caches, switch)
-glue           Sphinx extension: myst-nb glue roles inside translated paragraphs, numbers
-listings       Sphinx extension: shown code's comments and docstrings translated, its code checked
-parallel       Sphinx extension: the English beside any paragraph of a translated page, on demand
-downloads      Sphinx extension: each chapter as a notebook to download
-questions      Sphinx extension: "Check yourself" questions that the page marks by itself
-mathml         Sphinx extension: equations as MathML at build time, in a subset math font
-icons          Sphinx extension: the theme's icons from a tiny font instead of Font Awesome's script
-player         Sphinx extension: the animation player's videos and script as files
-images         Sphinx extension: images with their size, lazy below the first
-policy         Sphinx extension: a strict Content-Security-Policy, every script a deferred file
-bundles        Sphinx extension: a page's stylesheets as one file, its scripts as a few
-assets         font subsets and checksums for the files those extensions write
-landing        the site's landing page, which picks the reader's edition
-books          Sphinx extension: the PDF and ePub of each edition (titles, files, links)
-frames         Sphinx extension: an animation as a strip of frames on paper, an explorer as a still
-stills         an explorer's first state as one picture (librsvg)
-build, translate, bench, pdf   the commands (`python -m book_build.build`, ...), called by nox
-lighthouse     Lighthouse on every page of every edition, part of bench
+pipeline         the Sphinx extension: every transform and event handler, in the order they run
+project          where everything is, the editions, which pages are chapters (asked, never guessed)
+languages/       one build per language, and what makes a page read in it
+  editions         catalogs, kernel language, caches, language switch, translation progress
+  catalogs         gettext catalogs checked and compiled with GNU msgfmt
+  glue             myst-nb glue roles inside translated paragraphs, numbers the edition's way
+  listings         shown code's comments and docstrings translated, its code checked
+  parallel         the English beside any paragraph of a translated page, on demand
+  foreign          English words inside a translated page marked lang="en"
+  references       the bibliography, its words in the edition's language
+execution/       running the chapters
+  kernels          the kernel provisioner of the build (Unix sockets, no TCP port races)
+  dependencies     the package files each chapter's outputs depend on; stale outputs dropped
+web/             the page a reader's browser gets
+  mathml           equations as MathML at build time, in a subset math font
+  icons            the theme's icons from a tiny font instead of Font Awesome's script
+  images           images with their size, lazy below the first
+  policy           a strict Content-Security-Policy, every script a deferred file
+  bundles          a page's stylesheets as one file, its scripts as a few
+  static_versions  ?v= checksums the same after clean and incremental builds
+  assets           font subsets and checksums for the files those parts write
+  questions        "Check yourself" questions that the page marks by itself
+  explorers        sliders over figures computed by the package
+  player           the animation player's videos and script as files
+  addresses        hreflang, OpenGraph, redirects of old pages, "page not found"
+  landing          the site's root: landing page, sitemap, root 404
+paper/           the PDF and the ePub
+  books            each edition's PDF and ePub (titles, files, links from the pages)
+  frames           an animation as a strip of frames on paper
+  stills           an explorer's first state as one picture (librsvg)
+offline/         what a reader takes away
+  downloads        each chapter's notebook and the package's wheel, offered on its page
+  notebooks        a chapter as a notebook in the edition's language
+  wheel            the package's wheel, with its compiled catalogs
+commands/        `python -m book_build.commands.<name>`, called by nox
+  build            every edition, published only when it builds cleanly
+  pdf              each edition's PDF and ePub, then the site
+  translate        extract, update and check the catalogs; add a language
+  pseudo           the pseudo-locale check: every visible text goes through a catalog
+  bench            build times and memory; lighthouse, on every page of every edition
+  lighthouse
+
+tests/test_build.py checks that this list names every module once.
 """

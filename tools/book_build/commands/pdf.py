@@ -1,0 +1,161 @@
+"""Build each edition's PDF and ePub, then the site, which links to them.
+
+    python -m book_build.commands.pdf [LANG ...]      # all editions when no language is given
+
+Each edition, side by side as in ``book_build.commands.build``, goes through Sphinx's LaTeX builder,
+latexmk with XeLaTeX, and Sphinx's ePub builder, in ``_build/editions/<lang>/`` with doctrees
+of their own but the edition's execution cache: chapters that the HTML build has run do not
+run again. Only an edition whose PDF and ePub both build replaces ``_build/pdf/<lang>/``.
+Then ``book_build.commands.build`` builds the HTML editions, whose pages link to these files and
+which
+copy them beside the pages.
+
+Two builds of the same commit give the same bytes: every date is the last commit's
+(``SOURCE_DATE_EPOCH``, which Sphinx, matplotlib and xdvipdfmx read), and nothing is random.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+from book_build import project
+from book_build.commands import build
+
+LATEXMK = ["latexmk", "-pdfxe", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error"]
+GLYPHS = re.compile(r"(?<=<defs>\n)(.*?)(?=</defs>)", re.S)  # dvisvgm's glyphs, one per line
+TOOLS = {  # program: the Debian package that has it (the README lists them all)
+    "xelatex": "texlive-xetex",
+    "latexmk": "latexmk",
+    "latex": "texlive-latex-base",  # the ePub's equations
+    "dvisvgm": "dvisvgm",
+}
+
+
+def source_date() -> str:
+    """The caller's ``SOURCE_DATE_EPOCH``, else the last commit's date (seconds since 1970)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    result = subprocess.run(
+        ["git", "log", "-1", "--format=%ct"], cwd=project.REPO, capture_output=True, text=True
+    )
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "0"
+
+
+def sphinx(builder: str, lang: str) -> list[str]:
+    work = project.edition_dir(lang)
+    return [
+        sys.executable, "-m", "sphinx", *build.STRICT, "-b", builder, "-D", f"language={lang}",
+        "-d", str(work / f"doctrees-{builder}"), str(project.BOOK), str(work / builder),
+    ]  # fmt: skip
+
+
+def run(command: list[str], lang: str, env: dict, cwd: Path | None = None) -> bool:
+    proc = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    build.relay(proc.stdout, lang)
+    return proc.wait() == 0
+
+
+def empty_epub_folder(folder: Path) -> None:
+    """The ePub builder packs every file of its folder: empty it, so that what an extension
+    wrote there after an earlier build (notebooks, MathJax) stays out. The equations' images,
+    named by their LaTeX and slow to make (one LaTeX run each), stay for the next build."""
+    math = folder / "_images" / "math"
+    kept = folder.with_name("epub-math")
+    shutil.rmtree(kept, ignore_errors=True)
+    if math.is_dir():
+        math.rename(kept)
+    shutil.rmtree(folder, ignore_errors=True)
+    if kept.is_dir():
+        math.parent.mkdir(parents=True)
+        kept.rename(math)
+
+
+def build_books(lang: str, env: dict) -> bool:
+    """The edition's PDF and ePub into ``_build/pdf/<lang>/``; False when either fails."""
+    work, name = project.edition_dir(lang), project.book_name(lang)
+    latex = work / "latex"
+    empty_epub_folder(work / "epub")
+    ok = (
+        run(sphinx("latex", lang), lang, env)
+        and run([*LATEXMK, f"{name}.tex"], lang, env, cwd=latex)
+        and run(sphinx("epub", lang), lang, env)
+    )
+    if ok:
+        built = {"pdf": latex / f"{name}.pdf", "epub": work / "epub" / f"{name}.epub"}
+        for form, target in project.book_files(lang).items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.new")
+            shutil.copyfile(built[form], partial)
+            if form == "epub":
+                reproducible_epub(partial, int(env["SOURCE_DATE_EPOCH"]))
+            partial.replace(target)  # never a half-written file where the site looks
+    return ok
+
+
+def reproducible_epub(path: Path, epoch: int) -> None:
+    """The ePub at ``path`` with the same bytes on every build of a commit: each member dated
+    ``epoch`` (Sphinx dates them by when each file was written), and the glyphs that dvisvgm
+    defines in an equation's SVG in one order (it writes them in a varying one), in the same
+    member order and compression."""
+    date = time.gmtime(max(epoch, 315532800))[:6]  # a zip cannot date anything before 1980
+    with zipfile.ZipFile(path) as old:
+        members = [(info, old.read(info)) for info in old.infolist()]
+    with zipfile.ZipFile(path, "w") as new:
+        for info, data in members:
+            if info.filename.startswith("_images/math/") and info.filename.endswith(".svg"):
+                data = GLYPHS.sub(lambda m: "".join(sorted(m[1].splitlines(True))), data.decode())
+            info.date_time = date
+            new.writestr(info, data)
+
+
+def missing_tools() -> list[str]:
+    return sorted({package for tool, package in TOOLS.items() if shutil.which(tool) is None})
+
+
+def main(argv: list[str]) -> int:
+    editions = project.languages()
+    langs = argv or list(editions)
+    unknown = [lang for lang in langs if lang not in editions]
+    if unknown:
+        print(f"error: {unknown} not declared in {project.LANGUAGES_FILE}", file=sys.stderr)
+        return 2
+    if missing := missing_tools():
+        print(
+            f"error: the PDF and ePub need TeX Live; install {' '.join(missing)} "
+            "(`apt-get install`; the README lists every package).",
+            file=sys.stderr,
+        )
+        return 2
+    env = {
+        **build.ONE_THREAD,
+        **os.environ,
+        "PYTHONHASHSEED": "0",
+        "SOURCE_DATE_EPOCH": source_date(),
+    }
+    results: dict[str, bool] = {}
+
+    def build_edition(lang: str) -> None:
+        results[lang] = build_books(lang, env)
+
+    threads = [threading.Thread(target=build_edition, args=(lang,)) for lang in langs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for lang in langs:
+        state = "built" if results[lang] else "FAILED, the last good files were kept"
+        print(f"{lang}: PDF and ePub {state} -> {project.BOOKS / lang}")
+    site = build.main(langs)  # the pages link to the files and copy them
+    return 1 if site or not all(results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
