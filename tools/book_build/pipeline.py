@@ -26,6 +26,8 @@ EXTENSIONS = [  # maintained extensions the book is built with, loaded first
     "sphinx_togglebutton",  # exercise solutions fold away until the reader opens them
     "sphinx.ext.imgmath",  # the ePub's equations as SVG images (book_build.paper.books)
     "sphinxcontrib.bibtex",  # the references, cited on the pages that rely on them
+]
+LAST = [  # loaded after the parts: their tags follow the parts' own in a page's head
     "sphinxext.opengraph",  # a shared link shows the page's title and summary
     "sphinxext.rediraffe",  # old addresses of renamed or split pages keep working
 ]
@@ -82,6 +84,7 @@ EVENTS = [
     ("env-updated", 500, mathml.write_math_assets),
     ("env-updated", 500, icons.write_icons),
     ("env-updated", 500, player.write_script),
+    ("env-updated", 500, foreign.rewrite_when_terms_change),  # marks follow the whole book
     ("env-updated", 900, static_versions.before_pages),  # after the parts that write files
     # html-page-context: what a page's template gets; the policy and the bundles last, as
     # they rewrite the page's scripts and stylesheets.
@@ -126,5 +129,7 @@ def setup(app: Sphinx) -> dict:
     for name in EXTENSIONS:
         app.setup_extension(name)
     connect(app, PARTS)
+    for name in LAST:
+        app.setup_extension(name)
     # Two parts keep data in the environment (English titles, messages): its version.
     return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
