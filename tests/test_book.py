@@ -294,6 +294,26 @@ def test_english_words_of_a_spanish_page_say_so_and_english_titles_stay_english(
     assert '<span class="doc">Términos</span></a>.' in spanish  # the page keeps its own
 
 
+def test_english_marks_follow_the_whole_book_in_an_incremental_build(mini_book):
+    """A term one page quotes is marked on every page; when the book stops treating it as
+    English, a page that did not change is written again without the mark."""
+    mini_book.write("index.md", "# Mini book\n\n```{toctree}\nchapter\nterms\n```\n")
+    mini_book.write("terms.md", "# Terms\n\n```{glossary}\nwarmup\n  A slow start.\n```\n")
+    mini_book.write("chapter.md", "# A chapter\n\nA short warmup helps.\n")
+    chapter = {"A chapter": "Un capítulo", "A short warmup helps.": "Un warmup corto ayuda."}
+    mini_book.write_catalog("chapter", chapter)
+
+    def build_with_glossary(term: str) -> str:
+        mini_book.write_catalog("terms", {"Terms": "Términos", "warmup": term,
+                                          "A slow start.": "Un comienzo lento."})  # fmt: skip
+        result = mini_book.build("en", "es")
+        assert result.returncode == 0, result.stdout[-3000:]
+        return mini_book.page("es")
+
+    assert 'Un <span lang="en">warmup</span> corto' in build_with_glossary("calentamiento")
+    assert 'lang="en"' not in build_with_glossary("warmup")  # now kept as it is: Spanish
+
+
 MARKED = re.compile(r'<(em|span) lang="en">(.*?)</\1>')
 LETTERS = re.compile(r"[^\W\d_]+")
 

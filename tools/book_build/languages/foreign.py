@@ -154,6 +154,17 @@ def known_english(app: Sphinx) -> tuple[set[str], set[str]]:
     return {t for t in terms - kept if is_prose(t)}, kept
 
 
+def rewrite_when_terms_change(app: Sphinx, env) -> list[str]:
+    """After reading: every page to write again when the book's English terms changed, since a
+    page marks the terms any page quotes (else an unchanged page would keep its old marks)."""
+    if not translated_edition(app.config):
+        return []
+    current = known_english(app)
+    previous = getattr(env, "book_english_terms", None)
+    env.book_english_terms = current
+    return sorted(env.found_docs) if previous is not None and previous != current else []
+
+
 def mark_english(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if not translated_edition(app.config):
         return
