@@ -65,6 +65,7 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "footer_content_items": ["copyright.html", "book-downloads.html"],
     "search_bar_text": _("Search this book…"),  # lazy: translated when each page is written
+    "toc_title": _("Contents"),  # the theme's own catalogs have it for a few languages only
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
     "article_footer_items": ["run-yourself.html"],
     "navbar_persistent": [],  # no second search field in a top bar: the sidebar has one
