@@ -72,7 +72,7 @@ def test_the_book_s_listings_are_extracted_with_where_they_come_from():
     assert all(message.strip() == message for message in found)
 
 
-def test_a_page_s_shown_code_cells_and_python_blocks_are_extracted():
+def test_a_page_s_code_cells_hidden_ones_too_and_python_blocks_are_extracted():
     page = textwrap.dedent("""\
         ```{code-cell} ipython3
         x = 1  # shown
@@ -80,7 +80,7 @@ def test_a_page_s_shown_code_cells_and_python_blocks_are_extracted():
 
         ```{code-cell} ipython3
         :tags: [remove-cell]
-        y = 2  # hidden: not shown, not translated
+        y = 2  # hidden on the page, shown in the notebook
         ```
 
         ```python
@@ -88,9 +88,14 @@ def test_a_page_s_shown_code_cells_and_python_blocks_are_extracted():
         ```
         """)
     code = listings.page_code(page)
-    assert code == ["x = 1  # shown\n", "z = 3  # a solution\n"]
+    assert code == [
+        "x = 1  # shown\n",
+        "y = 2  # hidden on the page, shown in the notebook\n",
+        "z = 3  # a solution\n",
+    ]
     found = listings.messages()
     assert found["the slope and intercept that made the data"] == ["book/linear-regression.md"]
+    assert "the verdicts stated below" in found  # a hidden cell of learning-rate-decay
 
 
 def test_the_spanish_pages_and_notebooks_show_code_cells_with_translated_comments(site):
@@ -100,3 +105,41 @@ def test_the_spanish_pages_and_notebooks_show_code_cells_with_translated_comment
     assert spanish in re.sub(r"<[^>]+>", "", page) and spanish in notebook
     english = (site / "en" / "linear-regression.html").read_text(encoding="utf-8")
     assert "the slope and intercept that made the data" in re.sub(r"<[^>]+>", "", english)
+
+
+HIDDEN_CHAPTER = """\
+x = 1  # the shown cell's comment
+```
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+y = x + 1  # the hidden cell's comment"""
+HIDDEN_SPANISH = {
+    "the shown cell's comment": "el comentario de la celda visible",
+    "the hidden cell's comment": "el comentario de la celda oculta",
+}
+
+
+def test_a_hidden_cell_s_comments_are_translated_and_checked_in_the_notebook(mini_book):
+    """The page hides the cell, its notebook shows it: in the edition's language, and a
+    translation that changes its code stops the build, naming the entry."""
+    mini_book.write_chapter(HIDDEN_CHAPTER)
+    assert set(HIDDEN_SPANISH) <= set(listings.messages(mini_book.root / "book"))
+    mini_book.write_catalog("listings", HIDDEN_SPANISH)
+    result = mini_book.build("en", "es")
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = mini_book.root / "_build" / "html"
+    spanish = (site / "es" / "chapter.ipynb").read_text(encoding="utf-8")
+    english = (site / "en" / "chapter.ipynb").read_text(encoding="utf-8")
+    for message, translation in HIDDEN_SPANISH.items():
+        assert f"# {translation}" in spanish and message not in spanish
+        assert f"# {message}" in english
+    assert "el comentario de la celda oculta" not in mini_book.page("es")  # hidden on the page
+
+    catalog = mini_book.write_catalog(
+        "listings", {**HIDDEN_SPANISH, "the hidden cell's comment": "oculto\\ny = 0"}
+    )
+    result = mini_book.build("es")
+    assert result.returncode != 0
+    assert f"{catalog}:" in result.stdout + result.stderr
+    assert "changes the code of a notebook's code cell (y = x + 1" in result.stdout + result.stderr

@@ -3,8 +3,8 @@
 A chapter shows the package's functions with ``literalinclude`` (``:pyobject:``), its own code
 cells, and Python blocks (an exercise's solution). In an edition other than the source's, each
 docstring and comment of that code is replaced by its translation from
-``locales/<lang>/LC_MESSAGES/listings.po`` (so is a code cell of the edition's notebook: see
-:func:`translator`); nothing else is. The result is then
+``locales/<lang>/LC_MESSAGES/listings.po``; so is every code cell of the edition's notebook,
+the cells the page hides included (see :func:`translator`); nothing else is. The result is then
 tokenized again: if anything but a comment or a docstring differs from the source (a translation
 that closes its string, or adds a line of code), the build stops, naming the catalog entry.
 ``book_build.commands.translate`` extracts the messages (:func:`messages`).
@@ -30,7 +30,6 @@ PACKAGE = project.REPO / "code" / "descent"
 INCLUDE = re.compile(r"^`{3,}\{literalinclude\} (\S+)\n:pyobject: (\S+)$", re.M)
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.S | re.M)
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```[ \t]*$", re.S | re.M)
-HIDDEN = re.compile(r"^:tags:.*\bremove-(cell|input)\b", re.M)
 DOCSTRING_QUOTES = re.compile(r'^([rRbBuU]*)("""|\'\'\'|"|\')(.*)\2$', re.S)
 PRAGMA = re.compile(r"^(fmt|noqa|type|pragma)\b")  # for the tools, not the reader
 
@@ -119,9 +118,9 @@ def listing(path: Path, name: str) -> str:
 
 
 def page_code(text: str) -> list[str]:
-    """The code a page's Markdown shows of its own: the code cells it does not hide (without
-    their options) and its Python blocks."""
-    cells = [cell for cell in CELL.findall(text) if not HIDDEN.search(cell)]
+    """The code of a page's Markdown: its code cells (without their options), the hidden ones
+    too, since the chapter's notebook shows them, and its Python blocks."""
+    cells = CELL.findall(text)
     code = ["\n".join(line for line in c.split("\n") if not line.startswith(":")) for c in cells]
     return code + PYTHON_BLOCK.findall(text)
 
@@ -153,10 +152,18 @@ def catalog(lang: str) -> tuple[Path, dict[str, polib.POEntry]] | None:
 
 
 def translator(lang: str):
-    """A function that writes a piece of code's comments and docstrings in ``lang``."""
+    """A function that writes a piece of code's comments and docstrings in ``lang`` (a code cell
+    of a chapter's notebook, shown on the page or not), checked as a page's listings are."""
     found = catalog(lang)
-    entries = found[1] if found else {}
-    return lambda code: translated(code, lambda m: entries[m].msgstr if m in entries else m)
+    if found is None:
+        return lambda code: code
+    po_path, entries = found
+
+    def translate(code: str) -> str:
+        first = code.strip().split("\n")[0]
+        return checked(code, po_path, entries, f"a notebook's code cell ({first})")
+
+    return translate
 
 
 def shown_code(block: nodes.literal_block) -> bool:
@@ -173,6 +180,21 @@ def alone(source: str, entry: polib.POEntry) -> str:
     return translated(source, lambda m: entry.msgstr if m == entry.msgid else m)
 
 
+def checked(source: str, po_path: Path, entries: dict[str, polib.POEntry], what: str) -> str:
+    """``source`` translated by ``entries``, or an error naming the entries that change its
+    code (``what`` says where the code is shown)."""
+    shown = translated(source, lambda m: entries[m].msgstr if m in entries else m)
+    if not same_code(source, shown):
+        used = [entries[m] for _token, m in units(source) if m in entries]
+        wrong = [e for e in used if not same_code(source, alone(source, e))]
+        where = ", ".join(f"{po_path}:{e.linenum}" for e in wrong or used)
+        raise ExtensionError(
+            f"{where}: a translated comment or docstring changes the code of {what}: "
+            "translate words only, and keep the quotes out"
+        )
+    return shown
+
+
 class TranslateListings(SphinxTransform):
     """Every listing of the package, in the edition's language (read time: the page depends
     on the catalog, so editing a translation rebuilds the pages that show it)."""
@@ -185,16 +207,7 @@ class TranslateListings(SphinxTransform):
         po_path, entries = found
         self.env.note_dependency(str(po_path))
         for block in blocks:
-            source = block.astext()
-            shown = translated(source, lambda m: entries[m].msgstr if m in entries else m)
-            if not same_code(source, shown):
-                used = [entries[m] for _token, m in units(source) if m in entries]
-                wrong = [e for e in used if not same_code(source, alone(source, e))]
-                where = ", ".join(f"{po_path}:{e.linenum}" for e in wrong or used)
-                raise ExtensionError(
-                    f"{where}: a translated comment or docstring changes the code of a listing "
-                    f"of {block.get('source', self.env.docname)}: translate words only, and keep "
-                    "the quotes out"
-                )
+            what = f"a listing of {block.get('source', self.env.docname)}"
+            shown = checked(block.astext(), po_path, entries, what)
             block[:] = [nodes.Text(shown)]
             block.rawsource = shown  # equal to its text: Sphinx highlights it as code
