@@ -6,6 +6,9 @@ same instants, and a port freed for one kernel can be taken by the other before 
 kernel dies ("Kernel died before replying to kernel_info"). Sockets named by files in a folder
 of their own cannot collide. The provisioner is jupyter_client's public extension point; the
 build points the chapters' ``python3`` kernel at it with a kernelspec of its own.
+
+Workaround of https://github.com/jupyter/jupyter_client/issues/487 (open: the kernel should pick
+its ports); canary: tests/test_workarounds.py::test_jupyter_client_still_picks_kernel_ports.
 """
 
 import json

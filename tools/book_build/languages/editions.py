@@ -140,7 +140,10 @@ def dictionary_order(term: str) -> tuple[str, str]:
 
 class DictionaryOrderGlossary(SphinxTransform):
     """Sphinx sorts a translated glossary by code point, which puts "época" after "estándar";
-    sort it again, just after Sphinx (500), as a dictionary does."""
+    sort it again, just after Sphinx (500), as a dictionary does.
+
+    Workaround of https://github.com/sphinx-doc/sphinx/issues/148 (closed with NFD only); canary:
+    tests/test_workarounds.py::test_sphinx_still_sorts_a_glossary_by_code_point."""
 
     def apply(self, **kwargs) -> None:
         for glossary in self.document.findall(addnodes.glossary):

@@ -15,6 +15,9 @@ with Python's ``format``, "0.100"; the Spanish edition says "0,100", both "−0,
 minus. Strings the package glues are already in the edition's language and stay as they are.
 
 Checked by tests/test_build.py::test_a_glued_value_survives_translation.
+Upstream: no issue found for glue roles in translations; nearest, myst-nb with Sphinx's gettext
+workflow: https://github.com/executablebooks/MyST-NB/issues/587. Canary:
+tests/test_workarounds.py::test_myst_nb_glue_still_needs_the_pages_renderer.
 """
 
 from docutils import nodes

@@ -5,13 +5,19 @@ run no inline script or event handler, so an injected or third-party script cann
 and its extensions add a few inline scripts (``DOCUMENTATION_OPTIONS.pagename = …``, the toggle
 button's settings); they become one file named by its content. Every script is deferred: none
 blocks the first paint, and they still run in order, before ``DOMContentLoaded``.
+Upstream: no issue found for the theme's or sphinx-togglebutton's inline scripts; nearest, Sphinx's
+https://github.com/sphinx-doc/sphinx/issues/13902. Canary: test_extensions_still_add_inline_scripts.
 
 Sphinx's ``doctools.js`` turns an edition's plural rule (text from ``translations.js``) into a
 function with ``new Function``, which the policy forbids (no ``eval``). The same rule is written
 as code into ``_static/plural-rule.js``, which takes its place (see ``plural_rule_script``).
+Upstream: no issue found. Canary: test_sphinx_still_builds_the_plural_rule_with_new_function.
 
 The theme's own inline script (the reader's colour mode, which must run before the first paint)
 and its ``<noscript><style>`` are replaced in ``book/_templates/layout.html`` by files.
+Upstream: no issue found. Canary: test_the_theme_still_sets_the_colour_mode_in_an_inline_script.
+
+These workarounds' canaries are in tests/test_workarounds.py: each fails once upstream changes.
 """
 
 import html
