@@ -11,7 +11,6 @@ nox -s lint                  ruff
 nox -s bench [-- pages]      measure builds and Lighthouse scores into _build/bench/
 """
 
-import shutil
 from pathlib import Path
 
 import nox
@@ -29,11 +28,8 @@ def install_book(session: nox.Session, *extras: str) -> None:
     """The book's package (code/) and its build (tools/), editable, with pinned dependencies."""
     package = f".[{','.join(extras)}]" if extras else "."
     session.install(*CONSTRAINTS, "-e", package, "-e", "./tools")
-    if shutil.which("msgfmt") is None:
-        session.error(
-            "msgfmt (GNU gettext) is missing; the build checks catalogs with it. "
-            "Install it: `apt-get install gettext` or `brew install gettext`."
-        )
+    # GNU gettext's msgfmt: the build says so, with how to install it, if it is missing
+    # (book_build.languages.catalogs).
 
 
 @nox.session(python=PYTHON)

@@ -13,11 +13,17 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from playwright.sync_api import Locator, Page, sync_playwright
+
+from book_build.commands.lighthouse import GzipHandler
+from book_build.project import BUILD_CATALOG, PACKAGE, copy_project
 
 # One thread per test worker and per process it starts (builds, kernels, notebooks): as many
 # workers as cores, so more threads would only fight over them (see book_build.commands.build).
@@ -25,8 +31,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "_build" / "html"
-# Left out of copies of the project: build output and installed tools (Lighthouse is 100 MB).
-NOT_COPIED = shutil.ignore_patterns("*.mo", "*.egg-info", "node_modules")
 # The marker a test gets from the fixtures it uses (directly or through another fixture).
 MARKER_OF_FIXTURE = {
     "site": "build",  # the real book
@@ -148,18 +152,6 @@ def site(request: pytest.FixtureRequest, tmp_path_factory, package_wheel: Path) 
     return SITE
 
 
-# What the package's wheel is made of, beside code/ and locales/ (tools/book_build/offline/wheel.py)
-PROJECT_FILES = ("pyproject.toml", "README.md", "constraints.txt")
-
-
-def copy_project(root: Path, folders=("tools", "code", "locales")) -> None:
-    """Copy the project's sources (no build output) into ``root``."""
-    for folder in folders:
-        shutil.copytree(REPO / folder, root / folder, ignore=NOT_COPIED)
-    for name in PROJECT_FILES:
-        shutil.copy(REPO / name, root / name)
-
-
 @pytest.fixture(scope="session")
 def package_wheel(tmp_path_factory) -> Path:
     """The package's wheel, built (or found up to date) once for the whole test run."""
@@ -174,7 +166,7 @@ class MiniBook:
 
     def __init__(self, root: Path, wheel: Path):
         self.root = root
-        copy_project(root)
+        copy_project(root, folders=("tools", "code", "locales"))  # a book of its own
         # The same package makes the same wheel: its build sees it up to date (by fingerprint).
         (root / "_build" / "wheel").mkdir(parents=True)
         for made in (wheel, wheel.with_name(wheel.name + ".sha256")):
@@ -187,7 +179,7 @@ class MiniBook:
             shutil.copytree(REPO / "book" / folder, book / folder)
         # The copy's catalogs belong to the real chapters; start the mini book without them.
         for po in (root / "locales").rglob("*.po"):
-            if po.stem not in ("descent", "sphinx", "book_build"):
+            if po.stem not in (PACKAGE, "sphinx", BUILD_CATALOG):  # the interface's
                 po.unlink()
         self.write("index.md", "# Mini book\n\n```{toctree}\nchapter\n```\n")
         self.write_chapter("x = 1 + 1\nx")
@@ -227,3 +219,73 @@ class MiniBook:
 @pytest.fixture
 def mini_book(tmp_path: Path, package_wheel: Path) -> MiniBook:
     return MiniBook(tmp_path / "project", package_wheel)
+
+
+# --- The browser: Debian's Chromium, driven by Playwright, against the site served with gzip --
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+# Every Content-Security-Policy violation of the page, as the browser reports it.
+RECORD_VIOLATIONS = """window.violations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.violations.push(
+  `${e.violatedDirective}: ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
+window.layoutShift = 0;  // the page's cumulative layout shift, as Lighthouse counts it
+new PerformanceObserver((list) => list.getEntries().forEach((e) => {
+  if (!e.hadRecentInput) window.layoutShift += e.value;
+})).observe({type: "layout-shift", buffered: true});"""
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path):
+    handler = functools.partial(GzipHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # A missing browser is a failure, not a skip: CI must test pages in a real one.
+    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(locale="en-US")
+    yield watched(context.new_page())
+    context.close()
+
+
+def watched(page: Page) -> Page:
+    """``page``, recording every request it makes, every error it reports (a Content-Security-
+    Policy violation is one too), and the bytes each response took on the wire."""
+    page.requested, page.errors, page.finished = [], [], []
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.on("request", lambda request: page.requested.append(request.url))
+    page.on("requestfinished", lambda request: page.finished.append(request))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))  # 404s too
+    return page
+
+
+def visit(page: Page, url: str) -> Page:
+    page.goto(url, wait_until="networkidle")
+    return page
+
+
+def reached(locator: Locator) -> Locator:
+    """``locator`` once the reader has scrolled to it: sections far from the screen are not laid
+    out (content-visibility), and their text is not rendered text until the next frame."""
+    locator.scroll_into_view_if_needed()
+    locator.evaluate("e => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return locator
+
+
+PHONE = {"width": 375, "height": 740}

@@ -6,24 +6,18 @@ budget, the switch and search work, and axe-core finds no serious accessibility 
 import functools
 import json
 import re
-import shutil
 import threading
 import time
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, sync_playwright
+from playwright.sync_api import Page
 
 from book_build import project
 from book_build.commands.lighthouse import GzipHandler
-from conftest import REPO
+from conftest import PHONE, REPO, reached, visit, watched
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 LANGUAGES = list(project.languages())
 PAGES = sorted(p.stem for p in project.BOOK.glob("*.md"))
@@ -33,75 +27,13 @@ ALL_PAGES = [*PAGES, "search", "genindex"]  # the chapters and the pages Sphinx 
 PAGE_BUDGET = 300_000  # bytes transferred on a first visit (compressed), images included
 # What pages used to load and must not any more: a math engine, the icon script and its fonts.
 HEAVY = ("mathjax", "tex-chtml", "fontawesome", "fa-solid-900", "fa-regular-400", "fa-brands")
-# Every Content-Security-Policy violation of the page, as the browser reports it.
-RECORD_VIOLATIONS = """window.violations = [];
-document.addEventListener("securitypolicyviolation", (e) => window.violations.push(
-  `${e.violatedDirective}: ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
-window.layoutShift = 0;  // the page's cumulative layout shift, as Lighthouse counts it
-new PerformanceObserver((list) => list.getEntries().forEach((e) => {
-  if (!e.hadRecentInput) window.layoutShift += e.value;
-})).observe({type: "layout-shift", buffered: true});"""
 CLS_BUDGET = 0.02  # issue 12: text that jumps while the page loads
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path):
-    handler = functools.partial(GzipHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # A missing browser is a failure, not a skip: CI must test pages in a real one.
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser) -> Page:
-    context = browser.new_context(locale="en-US")
-    yield watched(context.new_page())
-    context.close()
-
-
-def watched(page: Page) -> Page:
-    """``page``, recording every request it makes, every error it reports (a Content-Security-
-    Policy violation is one too), and the bytes each response took on the wire."""
-    page.requested, page.errors, page.finished = [], [], []
-    page.add_init_script(RECORD_VIOLATIONS)
-    page.on("request", lambda request: page.requested.append(request.url))
-    page.on("requestfinished", lambda request: page.finished.append(request))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))  # 404s too
-    return page
 
 
 def transferred_bytes(request) -> int:
     """What a response took on the wire: its headers and its body as sent (compressed)."""
     sizes = request.sizes()
     return sizes["responseHeadersSize"] + sizes["responseBodySize"]
-
-
-def visit(page: Page, url: str) -> Page:
-    page.goto(url, wait_until="networkidle")
-    return page
-
-
-def reached(locator: Locator) -> Locator:
-    """``locator`` once the reader has scrolled to it: sections far from the screen are not laid
-    out (content-visibility), and their text is not rendered text until the next frame."""
-    locator.scroll_into_view_if_needed()
-    locator.evaluate("e => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    return locator
-
-
-PHONE = {"width": 375, "height": 740}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -9,7 +9,7 @@ from pathlib import Path
 from book_build import project
 from book_build.commands.build import drop_removed_pages, python_problem
 from book_build.web.bundles import page_assets
-from conftest import REPO, copy_project, project_env, run_build
+from conftest import REPO, project_env, run_build
 
 ANSI_COLOR = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -178,7 +178,7 @@ def test_a_clean_build_in_another_folder_gives_the_same_site_byte_for_byte(site,
     """The whole site, both editions, built from scratch elsewhere, against the book's own
     build (itself a clean build on a fresh checkout, as in CI; incremental builds give the same
     files, see the ?v= test below). The PDF and ePub the site was built with are its inputs."""
-    copy_project(tmp_path, folders=("book", "code", "locales", "tools"))
+    project.copy_project(tmp_path)
     if project.BOOKS.exists():
         shutil.copytree(project.BOOKS, tmp_path / "_build" / "pdf")
     result = run_build(tmp_path)

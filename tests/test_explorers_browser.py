@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page
 
+from book_build import project
 from book_build.web.bundles import page_assets
-from conftest import REPO
+from conftest import PHONE, REPO, reached, visit, watched
 from descent.conditioning import best_learning_rate, steps_to_tolerance
 from descent.conditioning_explorers import momentum_explorer, scaling_explorer
 from descent.data import make_line_data
@@ -26,8 +27,8 @@ from descent.fit import (
     steps_to_reach,
 )
 from descent.minibatch import fit_minibatch_sgd
-from test_browser import LANGUAGES, PHONE, base_url, browser, reached, visit, watched  # noqa: F401
 
+LANGUAGES = list(project.languages())
 X, Y = make_line_data()
 START = (-1.0, 1.0)
 ON_PAGES = [  # (page, explorer) of the book's own pages

@@ -96,7 +96,7 @@ def outline(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_pdf_headings_are_the_preface_and_the_html_edition_headings(books, lang):
-    preface = gettext.translation("book_build", project.LOCALES, [lang], fallback=True)
+    preface = gettext.translation(project.BUILD_CATALOG, project.LOCALES, [lang], fallback=True)
     html_headings = [h for page, hs in headings(lang).items() for h in hs]
     book_title = headings(lang)["index"][0]
     expected = {preface.gettext("Preface")} | set(html_headings) - {book_title}

@@ -11,22 +11,24 @@ import subprocess
 import polib
 import pytest
 
+from book_build.languages.markup import (
+    CODE,
+    HTML_CODE,
+    HTML_TAG,
+    LINK,
+    MATH,
+    PLACEHOLDER,
+    ROLE,
+    RST_ROLE,
+    TERM,
+    URL,
+)  # fmt: skip
 from conftest import REPO
 
 CATALOGS = sorted((REPO / "locales" / "es" / "LC_MESSAGES").glob("*.po"))
 WORDLIST = REPO / "locales" / "es" / "wordlist.txt"
-TERM = re.compile(r"\{term\}`([^`<]+?)\s*(?:<[^>]*>)?`")  # keep a term's visible text
-MARKUP = [
-    re.compile(r"<code>.*?</code>"),  # code in a template's HTML
-    re.compile(r"<[^>]+>"),  # HTML tags of a template's sentence
-    re.compile(r"\{[\w:-]+\}`[^`]*`"),  # other roles: names and targets, never translated
-    re.compile(r":\w+:`[^`]*`"),  # a docstring's reStructuredText role: :func:`name`
-    re.compile(r"\$\$?[^$]+\$\$?"),  # math
-    re.compile(r"``?[^`]+``?"),  # code
-    re.compile(r"\]\([^)]*\)"),  # link targets
-    re.compile(r"https?://\S+"),
-    re.compile(r"%\(\w+\)s|\{\w+\}"),  # placeholders
-]
+# Markup is not words (a glossary term's visible text is: TERM keeps it first).
+MARKUP = [HTML_CODE, HTML_TAG, ROLE, RST_ROLE, MATH, CODE, LINK, URL, PLACEHOLDER]
 
 
 EMPHASIS = re.compile(r"\*([^*]+)\*")

@@ -27,10 +27,10 @@ from descent.explorers import (
 )
 from descent.fit import fit_gradient_descent, largest_stable_learning_rate, least_squares
 from descent.i18n import _
+from descent.lesson import START
 from descent.loss import mse, mse_surface
 from descent.numbers import count, number, significant
 
-START = (-1.0, 1.0)  # the lesson's first guess
 TOLERANCE, MAX_STEPS = 1e-3, 10_000  # a run converges when it comes this near the optimum
 
 

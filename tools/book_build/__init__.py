@@ -11,6 +11,7 @@ languages/       one build per language, and what makes a page read in it
   catalogs         gettext catalogs checked and compiled with GNU msgfmt
   glue             myst-nb glue roles inside translated paragraphs, numbers the edition's way
   listings         shown code's comments and docstrings translated, its code checked
+  markup           the MyST markup a translation carries over unchanged (roles, math, code)
   parallel         the English beside any paragraph of a translated page, on demand
   foreign          English words inside a translated page marked lang="en"
   references       the bibliography, its words in the edition's language

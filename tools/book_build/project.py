@@ -7,6 +7,7 @@ The package sits in ``tools/book_build`` of the repository (installed editable, 
 
 import os
 import re
+import shutil
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -23,16 +24,27 @@ LANGUAGES_FILE = BOOK / "languages.toml"
 REDIRECTS_FILE = BOOK / "redirects.txt"  # old page, new page: sphinxext-rediraffe's format
 NOT_FOUND = "404"  # book/404.md, each edition's "page not found" (book_build.web.addresses)
 PACKAGE = "descent"  # the book's own package, which the chapters import and show
+BUILD_PACKAGE_DIR = REPO / "tools" / "book_build"  # the build, this package
+BUILD_CATALOG = "book_build"  # the build's own words: locales/<lang>/LC_MESSAGES/book_build.po
 PACKAGE_DIR = REPO / "code" / PACKAGE
 PYPROJECT = REPO / "pyproject.toml"  # the package's name, version and dependencies
 CONSTRAINTS = REPO / "constraints.txt"  # the exact version of every package the book is built with
 WHEEL_DIR = BUILD / "wheel"  # the package's wheel, built once for every edition
+# The site and the catalogs carry no date: SOURCE_DATE_EPOCH=0 fixes the catalogs' creation
+# date, and Sphinx reads 0 as unset, so the copyright year stays the book's. (The wheel's date is
+# 1980, the earliest a zip holds: offline/wheel.py; the PDF's, its last commit: commands/pdf.py.)
+UNDATED = {"SOURCE_DATE_EPOCH": "0"}
 PAGES_BRANCH = "gh-pages"  # the branch the Pages workflow publishes the site to
 
 
 def languages() -> dict[str, dict[str, str]]:
     """The editions, source language first: ``{code: {"name": ..., "title": ...}}``."""
     return tomllib.loads(LANGUAGES_FILE.read_text(encoding="utf-8"))
+
+
+def bcp47(code: str) -> str:
+    """An edition's code as ``lang`` and ``hreflang`` attributes want it: ``pt_BR`` -> ``pt-BR``."""
+    return code.replace("_", "-")
 
 
 def redirects() -> dict[str, str]:
@@ -126,3 +138,18 @@ def is_chapter(page: Path) -> bool:
 
 def chapters(book: Path = BOOK) -> list[Path]:
     return [page for page in sorted(book.rglob("*.md")) if is_chapter(page)]
+
+
+# A copy of the project, built apart from it: the bench, the pseudo-locale check, the tests'
+# small books. The wheel is made of these files beside code/ and locales/ (offline/wheel.py).
+SOURCES = ("book", "code", "locales", "tools")
+PROJECT_FILES = ("pyproject.toml", "README.md", "constraints.txt")
+NOT_COPIED = shutil.ignore_patterns("*.mo", "*.egg-info", "node_modules", "__pycache__", "_build")
+
+
+def copy_project(root: Path, folders: tuple[str, ...] = SOURCES) -> None:
+    """Copy the project's sources into ``root``: no build output, no installed tools."""
+    for folder in folders:
+        shutil.copytree(REPO / folder, root / folder, ignore=NOT_COPIED)
+    for name in PROJECT_FILES:
+        shutil.copy(REPO / name, root / name)

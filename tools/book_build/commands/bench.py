@@ -25,25 +25,16 @@ from pathlib import Path
 
 import psutil
 
+from book_build import project
 from book_build.commands import build as site_build
 from book_build.commands import lighthouse
-from book_build.project import BUILD, REPO, SITE
+from book_build.project import BUILD, SITE
 
 OUT = BUILD / "bench"
 PROJECT = OUT / "project"
 LANGS = ["en", "es"]
 CHAPTER = "linear-regression"  # the page whose prose and translation the bench edits
 EDITED_MODULE = ("classify.py", "def accuracy(")  # a function only one chapter depends on
-
-
-def copy_project() -> None:
-    shutil.rmtree(PROJECT, ignore_errors=True)
-    for folder in ("book", "code", "locales", "tools"):
-        shutil.copytree(
-            REPO / folder, PROJECT / folder, ignore=shutil.ignore_patterns("*.mo", "node_modules")
-        )
-    for name in ("pyproject.toml", "README.md", "constraints.txt"):  # the wheel is made of them
-        shutil.copy(REPO / name, PROJECT / name)
 
 
 def project_path() -> str:
@@ -167,7 +158,8 @@ def main(argv: list[str]) -> int:
             return 1
         return lighthouse.main(["--site", str(SITE), "--out", str(OUT)])
     OUT.mkdir(parents=True, exist_ok=True)
-    copy_project()
+    shutil.rmtree(PROJECT, ignore_errors=True)
+    project.copy_project(PROJECT)
     runs = {"clean_one_edition": build("en")}
     shutil.rmtree(PROJECT / "_build")
     runs["clean_both_editions"] = build(*LANGS)

@@ -66,7 +66,7 @@ ONE_THREAD = {"OMP_NUM_THREADS": "1"}
 
 def build_editions(langs: list[str]) -> dict[str, int]:
     """Run one sphinx-build per edition, all at once (they share nothing); return exit codes."""
-    env = {**ONE_THREAD, **os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
+    env = {**ONE_THREAD, **os.environ, "PYTHONHASHSEED": "0", **project.UNDATED}
     procs = {
         lang: subprocess.Popen(
             sphinx_command(lang),

@@ -421,17 +421,6 @@ def check_site(site: Path, figures: Path | None = None, book: Path = project.BOO
 
 
 # --- The command ------------------------------------------------------------------------------
-COPIED = ("book", "code", "tools", "locales")
-NOT_COPIED = shutil.ignore_patterns("*.mo", "*.egg-info", "node_modules", "__pycache__", "_build")
-
-
-def copy_project(root: Path) -> None:
-    for folder in COPIED:
-        shutil.copytree(project.REPO / folder, root / folder, ignore=NOT_COPIED)
-    for name in ("pyproject.toml", "README.md", "constraints.txt"):
-        shutil.copy(project.REPO / name, root / name)
-
-
 def build(root: Path, lang: str) -> tuple[subprocess.CompletedProcess, Path]:
     """Build edition ``lang`` of the project at ``root``; return the result and the figure log."""
     hook, figures = root / "_build" / "pseudo-hook", root / "_build" / "pseudo-figures"
@@ -498,10 +487,10 @@ def main(argv: list[str] | None = None) -> int:
         return check_project(project.REPO, args.lang)
     if args.keep:
         shutil.rmtree(args.keep, ignore_errors=True)
-        copy_project(args.keep)
+        project.copy_project(args.keep)
         return check_project(args.keep.resolve(), args.lang)
     with tempfile.TemporaryDirectory(prefix="book-pseudo-") as tmp:
-        copy_project(Path(tmp))
+        project.copy_project(Path(tmp))
         return check_project(Path(tmp), args.lang)
 
 

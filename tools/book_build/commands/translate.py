@@ -30,18 +30,21 @@ from translate.storage import pypo
 
 from book_build import project
 from book_build.languages import catalogs, listings
-from book_build.languages.editions import MESSAGES
+from book_build.languages.markup import CODE, LINK, MATH, ROLE
 from book_build.project import BOOK, LOCALES, REPO
 
 POT_DIR = project.BUILD / "gettext"
 # Catalogs extracted from Python code with Babel: {catalog: source folder}
-PYTHON_SOURCES = {project.PACKAGE: project.PACKAGE_DIR, MESSAGES: Path(__file__).parent}
+PYTHON_SOURCES = {  # the catalogs made from Python sources: the package's and the build's
+    project.PACKAGE: project.PACKAGE_DIR,
+    project.BUILD_CATALOG: project.BUILD_PACKAGE_DIR,
+}
 LINE_WIDTH = 79  # GNU gettext's: one layout for every catalog, so nothing is re-flowed
 
 
 def run(*command: str) -> None:
     # A fixed creation date keeps catalogs from changing when their messages did not.
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    env = {**os.environ, **project.UNDATED}
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env)
     if result.returncode:
         sys.exit(f"error: {' '.join(command[:4])}… failed:\n{result.stdout}{result.stderr}")
@@ -168,11 +171,6 @@ def with_agreed_header(text: str, lang: str) -> str:
 
 
 # --- Checks ---------------------------------------------------------------------------------
-# Pieces of MyST markup that a translation must carry over unchanged (term texts aside).
-ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
-MATH = re.compile(r"(?<!\\)\$\$?[^$]+\$\$?")
-CODE = re.compile(r"(?<![`}])``?[^`]+``?")
-LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def markup(text: str) -> Counter:

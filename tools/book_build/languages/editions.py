@@ -30,8 +30,7 @@ from book_build.execution import dependencies, kernels
 from book_build.languages import catalogs
 
 logger = logging.getLogger(__name__)
-MESSAGES = "book_build"  # this extension's own catalog: locales/<lang>/LC_MESSAGES/book_build.po
-_ = get_translation(MESSAGES)
+_ = get_translation(project.BUILD_CATALOG)
 
 
 def setup_edition(app: Sphinx, config: Config) -> None:
@@ -44,7 +43,7 @@ def setup_edition(app: Sphinx, config: Config) -> None:
         catalogs.compile_catalogs(lang)
     except catalogs.CatalogError as error:
         raise ConfigError(str(error)) from None
-    app.add_message_catalog(MESSAGES, str(project.LOCALES))  # compiled just above
+    app.add_message_catalog(project.BUILD_CATALOG, str(project.LOCALES))  # compiled just above
 
     os.environ["DESCENT_LANG"] = lang  # the kernel is a child process: it inherits this
     os.environ["DESCENT_LOCALE_DIR"] = str(project.LOCALES)
@@ -76,7 +75,7 @@ def language_links(app: Sphinx, pagename: str, templatename, context: dict, doct
     context["language_links"] = [
         {
             "code": code,
-            "tag": code.replace("_", "-"),
+            "tag": project.bcp47(code),
             "name": edition["name"],
             "url": f"{up}{code}/{pagename}.html",
             "current": code == app.config.language,

@@ -36,10 +36,9 @@ from sphinx.util import docname_join
 from sphinx.util.nodes import clean_astext, extract_messages
 
 from book_build import project
-from book_build.languages.editions import MESSAGES
 from book_build.web.assets import checksum, for_website, write_if_changed
 
-_ = get_translation(MESSAGES)
+_ = get_translation(project.BUILD_CATALOG)
 
 BLOCKS = (nodes.paragraph, nodes.title, nodes.caption)  # what a reader may ask the English of
 SKIPPED_IN = (nodes.table,)  # a cell holds a number or a word: its English adds nothing

@@ -19,9 +19,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import escape
 from sphinx.writers.html5 import HTML5Translator
 
-from book_build.languages.editions import MESSAGES
+from book_build import project
 
-_ = get_translation(MESSAGES)
+_ = get_translation(project.BUILD_CATALOG)
 STYLE = "edition"  # bibtex_default_style in book/conf.py
 PAGE = "references"  # the page that holds the {bibliography}
 

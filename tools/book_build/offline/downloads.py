@@ -27,11 +27,10 @@ from sphinx.util import logging
 
 from book_build import project
 from book_build.languages import listings
-from book_build.languages.editions import MESSAGES
 from book_build.offline import notebooks, wheel
 from book_build.web.assets import for_website
 
-_ = get_translation(MESSAGES)
+_ = get_translation(project.BUILD_CATALOG)
 logger = logging.getLogger(__name__)
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")

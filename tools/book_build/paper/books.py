@@ -28,7 +28,7 @@ from sphinx.locale import get_translation
 from book_build import project
 from book_build.web import icons, mathml
 
-_ = get_translation("book_build")  # the catalog that book_build.languages.editions registers
+_ = get_translation(project.BUILD_CATALOG)  # registered by book_build.languages.editions
 EPUB_MATH = "imgmath"
 
 
@@ -38,7 +38,7 @@ def configure_edition(app: Sphinx, config: Config) -> None:
     name = project.book_name(lang)
     author = _("The authors of %(title)s") % {"title": title}
     config.latex_documents = [(config.root_doc, f"{name}.tex", title, author, "manual")]
-    tag = lang.replace("_", "-")
+    tag = project.bcp47(lang)
     config.latex_elements = {
         **config.latex_elements,
         "preamble": config.latex_elements.get("preamble", "") + f"\n\\hypersetup{{pdflang={tag}}}",

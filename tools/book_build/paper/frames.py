@@ -28,9 +28,10 @@ from myst_nb._compat import get_env_app
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
+from book_build import project
 from book_build.paper import stills
 
-_ = get_translation("book_build")
+_ = get_translation(project.BUILD_CATALOG)
 logger = logging.getLogger(__name__)
 
 PLAYER = re.compile(r'<figure class="descent-player"[^>]*>')

@@ -12,6 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
+from book_build.project import bcp47
 from book_build.web.assets import checksum
 from book_build.web.policy import META as POLICY_META
 
@@ -37,11 +38,6 @@ location.replace(chooseEdition(JSON.parse(script.dataset.editions),
 
 
 SCRIPT = CHOOSE_EDITION_JS + "\n" + GO_JS
-
-
-def bcp47(code: str) -> str:
-    """``pt_BR`` -> ``pt-BR``, as ``lang`` and ``hreflang`` attributes want it."""
-    return code.replace("_", "-")
 
 
 def landing_page(editions: dict[str, dict[str, str]]) -> str:

@@ -25,10 +25,10 @@ from sphinx.application import Sphinx
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
-from book_build.languages.editions import MESSAGES
+from book_build import project
 from book_build.web.assets import for_website
 
-_ = get_translation(MESSAGES)
+_ = get_translation(project.BUILD_CATALOG)
 LETTERS = "ABCDEFGHIJ"
 
 
