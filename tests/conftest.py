@@ -237,13 +237,28 @@ new PerformanceObserver((list) => list.getEntries().forEach((e) => {
 })).observe({type: "layout-shift", buffered: true});"""
 
 
-@pytest.fixture(scope="module")
-def base_url(site: Path):
-    handler = functools.partial(GzipHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serving(folder: Path, policy: str = ""):
+    """``folder`` served on 127.0.0.1 with gzip, as a static host serves the site, and with
+    ``policy`` as its Content-Security-Policy header if one is given: its address, for a
+    fixture to yield from."""
+
+    class Handler(GzipHandler):
+        def end_headers(self):
+            if policy:
+                self.send_header("Content-Security-Policy", policy)
+            super().end_headers()
+
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path):
+    yield from serving(site)
 
 
 @pytest.fixture(scope="module")

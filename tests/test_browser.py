@@ -3,20 +3,16 @@
 its Content-Security-Policy, equations are MathML in the markup, pages stay within their byte
 budget, the switch and search work, and axe-core finds no serious accessibility problem."""
 
-import functools
 import json
 import re
-import threading
 import time
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
 from book_build import project
-from book_build.commands.lighthouse import GzipHandler
-from conftest import PHONE, REPO, reached, visit, watched
+from conftest import PHONE, REPO, reached, serving, visit, watched
 
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 LANGUAGES = list(project.languages())
@@ -260,21 +256,10 @@ def test_code_blocks_have_a_copy_button(page, base_url):
 
 
 # --- "Check yourself" (book_build/web/questions.py, book/_static/questions.js) -----------------
-class StrictHandler(GzipHandler):
-    """Serves the site under the strict Content-Security-Policy the questions must work with."""
-
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", "script-src 'self'; object-src 'none'")
-        super().end_headers()
-
-
 @pytest.fixture(scope="module")
 def strict_url(site: Path):
-    handler = functools.partial(StrictHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    # The strict policy the questions must work with.
+    yield from serving(site, "script-src 'self'; object-src 'none'")
 
 
 def check(page: Page, form) -> str:

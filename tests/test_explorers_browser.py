@@ -2,11 +2,8 @@
 keyboard redraws the figure and says the new state; the numbers shown are the package's; the
 figure is there without JavaScript; nothing leaves 127.0.0.1; a strict CSP breaks nothing."""
 
-import functools
 import re
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,7 +11,7 @@ from playwright.sync_api import Locator, Page
 
 from book_build import project
 from book_build.web.bundles import page_assets
-from conftest import PHONE, REPO, reached, visit, watched
+from conftest import PHONE, REPO, reached, serving, visit, watched
 from descent.conditioning import best_learning_rate, steps_to_tolerance
 from descent.conditioning_explorers import momentum_explorer, scaling_explorer
 from descent.data import make_line_data
@@ -272,15 +269,6 @@ def test_pages_with_explorers_stay_light(site):
 
 
 # --- The explorers of the chapters on conditioning and momentum, on a page of their own -------
-class StrictHandler(SimpleHTTPRequestHandler):
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def standalone(site, tmp_path_factory, monkeypatch_module):
     """Pages with only the momentum and feature-scaling explorers, in each edition, served
@@ -300,12 +288,7 @@ def standalone(site, tmp_path_factory, monkeypatch_module):
             f"</script></head><body><main>{body}</main></body></html>",
             encoding="utf-8",
         )
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(StrictHandler, directory=str(root))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield from serving(root, CSP)
 
 
 @pytest.fixture(scope="module")

@@ -88,7 +88,9 @@ def build_editions(langs: list[str]) -> dict[str, int]:
 
 # Not published: Sphinx's and sphinxext-rediraffe's build records, and the theme's icon script
 # that no page loads (book_build.web.icons draws the icons without it).
-UNPUBLISHED = shutil.ignore_patterns(".buildinfo", "_rediraffe_redirected.json*", "fontawesome.js*")
+UNPUBLISHED = shutil.ignore_patterns(
+    ".buildinfo*", "_rediraffe_redirected.json*", "fontawesome.js*"
+)  # Sphinx 9 keeps the last record as .buildinfo.bak when the configuration changes
 
 
 # Pages Sphinx writes that have no source in book/.
@@ -135,13 +137,19 @@ def published_pages() -> dict[str, list[str]]:
     }
 
 
-def main(argv: list[str]) -> int:
+def editions_asked(argv: list[str]) -> list[str]:
+    """The editions a command names (every one when it names none); an unknown one: exit 2."""
     editions = project.languages()
-    langs = argv or list(editions)
-    unknown = [lang for lang in langs if lang not in editions]
+    unknown = [lang for lang in argv if lang not in editions]
     if unknown:
         print(f"error: {unknown} not declared in {project.LANGUAGES_FILE}", file=sys.stderr)
-        return 2
+        sys.exit(2)
+    return argv or list(editions)
+
+
+def main(argv: list[str]) -> int:
+    editions = project.languages()
+    langs = editions_asked(argv)
     # The package's wheel, which every edition offers beside its notebooks: built once, here,
     # before the editions, which then only copy it.
     try:

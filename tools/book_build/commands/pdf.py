@@ -121,12 +121,7 @@ def missing_tools() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    editions = project.languages()
-    langs = argv or list(editions)
-    unknown = [lang for lang in langs if lang not in editions]
-    if unknown:
-        print(f"error: {unknown} not declared in {project.LANGUAGES_FILE}", file=sys.stderr)
-        return 2
+    langs = build.editions_asked(argv)
     if missing := missing_tools():
         print(
             f"error: the PDF and ePub need TeX Live; install {' '.join(missing)} "
