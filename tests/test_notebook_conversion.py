@@ -1,5 +1,6 @@
 """The conversion of a chapter's doctree and source into a notebook
-(book_build.offline.notebooks)."""
+(book_build.offline.notebooks), and which notebooks a build writes
+(book_build.offline.downloads)."""
 
 import textwrap
 
@@ -8,6 +9,7 @@ import pytest
 from docutils import nodes
 from docutils.core import publish_doctree
 
+from book_build.offline import downloads
 from book_build.offline.notebooks import (
     ConversionError,
     MarkdownWriter,
@@ -179,3 +181,120 @@ def test_a_figure_glued_by_another_page_cannot_be_pasted():
     source = CHAPTER.replace("{glue:figure} fig-x", "{glue:figure} other.md::fig-x")
     with pytest.raises(ConversionError, match="chapter.md:15"):
         chapter_notebook(chapter_doctree(), source, [], "chapter.md")
+
+
+class gadget(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+    """A block the notebook writer has never heard of."""
+
+
+class gizmo(nodes.Inline, nodes.TextElement):  # noqa: N801
+    """Inline markup the notebook writer has never heard of."""
+
+
+def test_a_node_the_writer_does_not_know_stops_the_conversion_naming_it_the_page_and_the_line():
+    document = publish_doctree("A paragraph.\n\nAnother one.\n")
+    unknown = gadget("", nodes.paragraph("In it.", "In it."))
+    unknown.line = 5
+    document += unknown
+    with pytest.raises(ConversionError, match=r"^page\.md:5: .*test_notebook_conversion\.gadget"):
+        MarkdownWriter("", "page.md").blocks(document)
+
+    document = publish_doctree("A paragraph.\n\nAnother one.\n")
+    document[1] += gizmo("odd", "odd")  # inside a paragraph: the line is the paragraph's
+    with pytest.raises(ConversionError, match=r"^page\.md:3: .*gizmo \(in paragraph\)"):
+        MarkdownWriter("", "page.md").blocks(document)
+
+
+def test_a_part_of_a_structure_the_writer_does_not_know_stops_the_conversion_too():
+    document = publish_doctree(
+        """
+        ===  ===
+        a    b
+        ===  ===
+        1    - a list in a cell
+        ===  ===
+        """.replace("\n        ", "\n")
+    )
+    with pytest.raises(ConversionError, match=r"^page\.md:\d+: .*bullet_list \(in entry\)"):
+        MarkdownWriter("", "page.md").blocks(document)
+
+
+# --- Which notebooks a build writes -----------------------------------------------------------
+class App:
+    """What write_downloads asks of Sphinx: a website build of the chapters ``docs``."""
+
+    def __init__(self, outdir, docs):
+        self.builder = type("Builder", (), {"name": "html"})()
+        self.outdir = str(outdir)
+        self.config = None
+        self.env = type("Env", (), {})()
+        self.env.found_docs = set(docs)
+        self.env.doc2path = lambda docname: outdir / f"{docname}.md"
+        self.env.get_and_resolve_doctree = lambda docname, builder: docname
+
+    def build(self, written=(), exception=None) -> list[str]:
+        """A build that writes the pages ``written``; the notebooks it converted."""
+        for docname in written:
+            downloads.note_written_page(self, None, docname)
+        self.converted = []
+        downloads.write_downloads(self, exception)
+        return self.converted
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    app = App(tmp_path, ["one", "two"])
+    for docname in app.env.found_docs:
+        (tmp_path / f"{docname}.md").write_text("# A chapter\n")
+    wheel = tmp_path / "descent.whl"
+    wheel.write_bytes(b"")
+    setup = ["%pip install descent.whl"]
+
+    def convert(doctree, source, setup_cells, where, translate):
+        if doctree == "broken":
+            raise ConversionError(f"{where}:1: no notebook")
+        app.converted.append(doctree)
+        return nbformat.v4.new_notebook(
+            cells=[*setup_cells, nbformat.v4.new_markdown_cell(doctree)]
+        )
+
+    monkeypatch.setattr(
+        downloads, "is_notebook", lambda app, docname: docname in app.env.found_docs
+    )
+    monkeypatch.setattr(downloads.wheel, "build_wheel", lambda: wheel)
+    monkeypatch.setattr(
+        downloads, "setup_cells", lambda config: [nbformat.v4.new_code_cell(setup[0])]
+    )
+    monkeypatch.setattr(downloads.listings, "translator", lambda lang: None)
+    monkeypatch.setattr(downloads.notebooks, "chapter_notebook", convert)
+    app.config = type("Config", (), {"language": "en"})()
+    app.setup = setup
+    return app
+
+
+def test_only_the_chapters_whose_page_is_written_get_their_notebook_written(app, tmp_path):
+    assert app.build() == ["one", "two"]  # none yet: every notebook is written
+    stamps = {path.name: path.stat().st_mtime_ns for path in tmp_path.glob("*.ipynb")}
+    assert app.build() == []  # nothing changed: no page written, no notebook
+    assert app.build(written=["two"]) == ["two"]  # a chapter that changed
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("*.ipynb")}["one.ipynb"] == (
+        stamps["one.ipynb"]
+    )
+    assert app.build() == []  # what a build noted is not carried into the next one
+
+
+def test_a_notebook_whose_setup_is_outdated_or_which_failed_is_written_again(app, tmp_path):
+    app.build()
+    app.setup[0] = "%pip install descent-2.whl"  # a new version of the package
+    assert app.build() == ["one", "two"]
+    assert "descent-2.whl" in (tmp_path / "one.ipynb").read_text()
+
+    app.env.get_and_resolve_doctree = lambda docname, builder: "broken"
+    app.build(written=["one"])  # the warning fails the build: no notebook left to publish
+    assert not (tmp_path / "one.ipynb").exists()
+    app.env.get_and_resolve_doctree = lambda docname, builder: docname
+    assert app.build() == ["one"]  # the next build writes it, even if the page is not written
+
+    app.build(written=["two"], exception=RuntimeError("the build failed"))
+    assert not (tmp_path / "two.ipynb").exists()  # its page may be new: so must its notebook
+    assert app.build() == ["two"]

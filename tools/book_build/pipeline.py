@@ -75,12 +75,16 @@ EVENTS = [
     ("env-merge-info", 500, parallel.merge_titles),
     ("env-merge-info", 500, foreign.merge),
     ("doctree-read", 500, editions.note_package_dependency),
+    # a chapter's notebook shows its hidden cells' comments too: it depends on listings.po
+    ("doctree-read", 500, downloads.note_code_translations),
     ("doctree-resolved", 500, player.move_videos),
     ("doctree-resolved", 500, images.size_and_load_lazily),
     ("doctree-resolved", 500, editions.flag_partial_translation),
     ("doctree-resolved", 500, foreign.mark_english),
     ("doctree-resolved", 500, questions.plain_questions),
     ("doctree-resolved", 500, books.preface_then_chapters),
+    # the chapters whose page is written: only their notebooks are written (build-finished)
+    ("doctree-resolved", 500, downloads.note_written_page),
     ("env-updated", 500, mathml.write_math_assets),
     ("env-updated", 500, icons.write_icons),
     ("env-updated", 500, player.write_script),

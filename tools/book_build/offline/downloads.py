@@ -16,9 +16,11 @@ Templates get, on chapter pages: ``notebook_download`` and ``package_download`` 
 
 import re
 import shutil
+import weakref
 from pathlib import Path
 
 import nbformat
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -122,13 +124,62 @@ def setup_cells(config: Config) -> list[nbformat.NotebookNode]:
     return [nbformat.v4.new_markdown_cell(" ".join(words)), nbformat.v4.new_code_cell(code)]
 
 
+def note_code_translations(app: Sphinx, doctree: nodes.document) -> None:
+    """A chapter is read again when the translations of code comments change: its notebook
+    shows every code cell in the edition's language, the cells its page hides too."""
+    lang = app.config.language or project.source_language()
+    po_path = project.catalog_dir(lang) / f"{listings.DOMAIN}.po"
+    if (
+        is_notebook(app, app.env.docname)
+        and po_path.is_file()
+        and any(notebooks.is_code_cell(node) for node in doctree.findall(nodes.container))
+    ):
+        app.env.note_dependency(str(po_path))
+
+
+# The chapters whose page this build writes, by build: Sphinx resolves a page's doctree, in the
+# main process even when pages are written in parallel, just before it writes the page.
+WRITTEN: "weakref.WeakKeyDictionary[Sphinx, set[str]]" = weakref.WeakKeyDictionary()
+
+
+def note_written_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if for_website(app) and is_notebook(app, docname):
+        WRITTEN.setdefault(app, set()).add(docname)
+
+
+def outdated_setup(target: Path, setup: list[nbformat.NotebookNode]) -> bool:
+    """Whether the notebook at ``target`` starts otherwise than ``setup`` (a new version of the
+    package, new pins, the site's address, their words): what its page does not show."""
+    sources = [cell.source for cell in nbformat.read(target, as_version=4).cells]
+    return any(cell.source not in sources for cell in setup)
+
+
 def write_downloads(app: Sphinx, exception) -> None:
-    if exception or not for_website(app):
+    """The wheel, and the notebook of each chapter whose page this build wrote (a page written
+    again is a chapter, a translation or a package file that changed); the other notebooks are
+    those of the last build, unless missing or with setup cells of older settings."""
+    written = WRITTEN.pop(app, set())
+    try:
+        write_notebooks(app, exception, written)
+    finally:
+        WRITTEN.pop(app, None)  # what resolving the doctrees below noted
+
+
+def write_notebooks(app: Sphinx, exception, written: set[str]) -> None:
+    if not for_website(app):
         return
     outdir = Path(app.outdir)
+    if exception:  # pages written, notebooks not: missing, they are written by the next build
+        for docname in written:
+            (outdir / f"{docname}.ipynb").unlink(missing_ok=True)
+        return
     shutil.copy(wheel.build_wheel(), outdir / project.wheel_name())
+    setup = setup_cells(app.config)
     for docname in sorted(app.env.found_docs):
         if not is_notebook(app, docname):
+            continue
+        target = outdir / f"{docname}.ipynb"
+        if docname not in written and target.is_file() and not outdated_setup(target, setup):
             continue
         source = Path(app.env.doc2path(docname))
         doctree = app.env.get_and_resolve_doctree(docname, app.builder)
@@ -142,8 +193,8 @@ def write_downloads(app: Sphinx, exception) -> None:
             )
         except notebooks.ConversionError as error:
             logger.warning(str(error), location=docname)  # fails the build (-W)
+            target.unlink(missing_ok=True)  # and the next build, which writes it again
             continue
-        target = outdir / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(nbformat.writes(notebook), encoding="utf-8")
 
