@@ -100,6 +100,19 @@ def test_a_paragraph_moved_to_a_new_page_keeps_its_translation(translated_mini_b
     assert old.obsolete and old.msgstr == moved.msgstr  # and kept where it was
 
 
+def check_with(translated_mini_book, source: str, broken: str) -> tuple[str, str]:
+    """``translate --check`` on the mini book's catalog with one more entry: it fails; its
+    output, and where the entry starts (``chapter.po:<line>``)."""
+    mini_book, po_path = translated_mini_book
+    po = polib.pofile(str(po_path))
+    po.append(polib.POEntry(msgid=source, msgstr=broken))
+    po.save()
+    result = translate(mini_book.root, "--check", "es")
+    assert result.returncode == 1
+    line = polib.pofile(str(po_path)).find(source).linenum
+    return result.stdout, f"locales/es/LC_MESSAGES/chapter.po:{line}"
+
+
 @pytest.mark.parametrize(
     ("source", "broken", "lost"),
     [
@@ -111,15 +124,8 @@ def test_a_paragraph_moved_to_a_new_page_keeps_its_translation(translated_mini_b
 def test_a_translation_that_breaks_markup_is_rejected_with_file_and_line(
     translated_mini_book, source, broken, lost
 ):
-    mini_book, po_path = translated_mini_book
-    po = polib.pofile(str(po_path))
-    po.append(polib.POEntry(msgid=source, msgstr=broken))
-    po.save()
-    result = translate(mini_book.root, "--check", "es")
-    assert result.returncode == 1
-    line = polib.pofile(str(po_path)).find(source).linenum
-    assert f"locales/es/LC_MESSAGES/chapter.po:{line}: the translation loses" in result.stdout
-    assert lost in result.stdout
+    output, where = check_with(translated_mini_book, source, broken)
+    assert f"{where}: the translation loses" in output and lost in output
 
 
 @pytest.mark.parametrize(
@@ -140,15 +146,10 @@ def test_a_translation_that_breaks_markup_is_rejected_with_file_and_line(
 def test_pofilter_finds_a_broken_bracket_or_number_with_file_and_line_unless_accepted(
     translated_mini_book, source, broken, check
 ):
-    mini_book, po_path = translated_mini_book
-    po = polib.pofile(str(po_path))
-    po.append(polib.POEntry(msgid=source, msgstr=broken))
-    po.save()
-    result = translate(mini_book.root, "--check", "es")
-    assert result.returncode == 1
-    line = polib.pofile(str(po_path)).find(source).linenum
-    assert f"locales/es/LC_MESSAGES/chapter.po:{line}: {check}" in result.stdout
+    output, where = check_with(translated_mini_book, source, broken)
+    assert f"{where}: {check}" in output
 
+    mini_book, po_path = translated_mini_book
     po = polib.pofile(str(po_path))
     po.find(source).tcomment = f"pofilter: {check.split()[1]}"  # deliberate, says the translator
     po.save()
