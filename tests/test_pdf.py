@@ -25,7 +25,8 @@ REPO = project.REPO
 SITE = project.SITE
 LANGUAGES = list(project.languages())
 SOURCE, *TRANSLATIONS = LANGUAGES
-PAGES = sorted(p.stem for p in project.BOOK.glob("*.md"))  # the home page is the preface
+# The book's pages, the home page as the preface; not "page not found", a page of the site only.
+PAGES = sorted(p.stem for p in project.BOOK.glob("*.md") if p.stem != project.NOT_FOUND)
 # What LaTeX, Sphinx and the build write in English on their own: none may show in another
 # edition. (Regular expressions; the code listings, the same in every edition, contain English.)
 ENGLISH_LABELS = [r"\bChapter \d", r"\bFig\. \d", r"\bFigure \d", r"\bContents\b", r"\bPreface\b",
