@@ -43,8 +43,7 @@ PARTS = [  # every module that takes part in a Sphinx build
 # sorted at 500.
 TRANSFORMS = [
     (19, editions.RememberSourceAlt),  # an image's alt text as written, before translation
-    (19, parallel.CopyEnglish),  # each block's English, before translation
-    (19, foreign.RememberMessages),  # the English of each block, to find it quoted later
+    (19, parallel.CopyEnglish),  # each block's English and message, before translation
     (21, editions.CorrectTranslationProgress),  # fix two miscounts before the count (25)
     (21, parallel.PlaceEnglish),  # each block's English beside its translation
     (22, foreign.FindQuotedEnglish),  # after the English copies (21): never inside them
@@ -76,7 +75,6 @@ EVENTS = [
     ("env-merge-info", 500, foreign.merge),
     ("doctree-read", 500, editions.note_package_dependency),
     # a chapter's notebook shows its hidden cells' comments too: it depends on listings.po
-    ("doctree-read", 500, downloads.note_code_translations),
     ("doctree-resolved", 500, player.move_videos),
     ("doctree-resolved", 500, images.size_and_load_lazily),
     ("doctree-resolved", 500, editions.flag_partial_translation),

@@ -101,12 +101,12 @@ def drop_removed_pages(built: Path) -> None:
     """Sphinx never deletes what it wrote: a page renamed or removed in book/ would stay
     published, with outputs of older code. Its page, notebook and their copies go; the page
     that sends its old address on (book/redirects.txt) stays."""
-    sources = {page.stem for page in project.BOOK.glob("*.md")} | SPHINX_PAGES
+    pages = {page.stem for page in project.BOOK.glob("*.md")} | SPHINX_PAGES
+    kept = {"html": pages | set(project.redirects()), "ipynb": pages}
     for path in built.glob("*"):
         stem, _, suffixes = path.name.partition(".")  # "page", "html.gz"
         kind = suffixes.split(".")[0]
-        moved = kind == "html" and stem in project.redirects()
-        if kind in ("html", "ipynb") and stem not in sources and not moved:
+        if kind in kept and stem not in kept[kind]:
             path.unlink()
 
 

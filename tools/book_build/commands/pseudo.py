@@ -25,7 +25,6 @@ book, so it takes as long as one (see CONTRIBUTING.md).
 """
 
 import argparse
-import io
 import json
 import os
 import re
@@ -42,6 +41,7 @@ from pathlib import Path
 import polib
 
 from book_build import project
+from book_build.languages import listings, markup
 
 # --- The pseudo-translation ------------------------------------------------------------------
 LOWER = "áƀçďéƒĝĥíĵķľḿñóṕǫŕšţúṽŵẋýž"
@@ -293,23 +293,25 @@ def explorer_findings(static: Path, allowed: frozenset[str]) -> list[Finding]:
     return found
 
 
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+ENTITY = re.compile(r"&\#?\w+;")
+
+
 def markdown_words(text: str) -> str:
-    """Markdown with its code, math, link targets and tags left out."""
-    text = re.sub(r"^```.*?^```", " ", text, flags=re.S | re.M)
-    text = re.sub(r"\$\$.+?\$\$|(?<!\\)\$[^$]+\$|``.+?``|`[^`]+`", " ", text, flags=re.S)
-    text = re.sub(r"\]\([^)]*\)|<[^<>]+>|https?://\S+|&\#?\w+;", " ", text)
+    """Markdown with its code, math, link targets, tags and entities left out."""
+    for pattern in (FENCE, markup.MATH, markup.CODE, markup.LINK, markup.HTML_TAG, markup.URL,
+                    ENTITY):  # fmt: skip
+        text = pattern.sub(" ", text)
     return text
 
 
 def code_comments(code: str) -> list[str]:
-    comments = []
+    """The comments of a code cell, as listings.po offers them, pragmas left out."""
     try:
-        for token in tokenize.generate_tokens(io.StringIO(code).readline):
-            if token.type == tokenize.COMMENT:
-                comments.append(PRAGMA.sub("", token.string.lstrip("#")))
+        units = listings.units(code)
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        pass  # a cell of IPython magics
-    return comments
+        return []  # a cell of IPython magics
+    return [PRAGMA.sub("", comment) for token, comment in units if token.type == tokenize.COMMENT]
 
 
 def notebook_findings(notebook: Path, where: str, allowed: frozenset[str]) -> list[Finding]:

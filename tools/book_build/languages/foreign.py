@@ -28,7 +28,6 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
-from sphinx.util.nodes import extract_messages
 
 from book_build import project
 from book_build.languages.parallel import english, in_english, translated_edition
@@ -72,23 +71,12 @@ def book_data(env) -> dict:
 
 
 # --- Reading: the words each translated block copies from its source ----------------------------
-class RememberMessages(SphinxTransform):
-    """Each translatable block's source message, before Sphinx's Locale transform translates it."""
-
-    def apply(self) -> None:
-        if translated_edition(self.config):
-            self.document.foreign_messages = [
-                (node, message)
-                for node, message in extract_messages(self.document)
-                if not in_english(node)
-            ]
-
-
 class FindQuotedEnglish(SphinxTransform):
     """The emphases a translated block copies from its source; the glossary's terms."""
 
     def apply(self) -> None:
-        messages = self.document.__dict__.pop("foreign_messages", [])
+        # Each block's source message, kept before translation by parallel.CopyEnglish.
+        messages = self.document.__dict__.pop("source_messages", [])
         if not translated_edition(self.config):
             return
         quoted, glossary, kept = set(), set(), set()

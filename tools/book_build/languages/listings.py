@@ -11,6 +11,7 @@ that closes its string, or adds a line of code), the build stops, naming the cat
 """
 
 import ast
+import functools
 import io
 import re
 import textwrap
@@ -147,8 +148,13 @@ def catalog(lang: str) -> tuple[Path, dict[str, polib.POEntry]] | None:
     po_path = project.catalog_dir(lang) / f"{DOMAIN}.po"
     if lang == project.source_language() or not po_path.is_file():
         return None
-    entries = polib.pofile(str(po_path))
-    return po_path, {e.msgid: e for e in entries if e.translated() and not e.obsolete}
+    return po_path, translated_entries(str(po_path), po_path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def translated_entries(path: str, mtime_ns: int) -> dict[str, polib.POEntry]:
+    """Read once per version of the file, not once per page and notebook."""
+    return {e.msgid: e for e in polib.pofile(path) if e.translated() and not e.obsolete}
 
 
 def translator(lang: str):
@@ -197,12 +203,14 @@ def checked(source: str, po_path: Path, entries: dict[str, polib.POEntry], what:
 
 class TranslateListings(SphinxTransform):
     """Every listing of the package, in the edition's language (read time: the page depends
-    on the catalog, so editing a translation rebuilds the pages that show it)."""
+    on the catalog, so editing a translation rebuilds the pages that show it, and the chapters,
+    whose notebooks show every code cell in the edition's language)."""
 
     def apply(self, **kwargs) -> None:
-        found = catalog(self.config.language or project.source_language())
         blocks = [b for b in self.document.findall(nodes.literal_block) if shown_code(b)]
-        if found is None or not blocks:
+        chapter = project.is_chapter(Path(self.env.doc2path(self.env.docname)))
+        found = catalog(self.config.language or project.source_language())
+        if found is None or not (blocks or chapter):
             return
         po_path, entries = found
         self.env.note_dependency(str(po_path))

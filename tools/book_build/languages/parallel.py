@@ -68,9 +68,11 @@ class CopyEnglish(SphinxTransform):
         title = next(self.document.findall(nodes.title), None)
         if title is not None:
             english_titles(self.env)[self.env.docname] = clean_astext(title)
+        messages = list(extract_messages(self.document))
+        self.document.source_messages = messages  # book_build.languages.foreign reads them too
         self.document.english_copies = [
             (node, node.deepcopy())
-            for node, _message in extract_messages(self.document)
+            for node, _message in messages
             if isinstance(node, BLOCKS)
             and not any(isinstance(a, SKIPPED_IN) for a in ancestors(node))
             and not in_english(node)

@@ -124,19 +124,6 @@ def setup_cells(config: Config) -> list[nbformat.NotebookNode]:
     return [nbformat.v4.new_markdown_cell(" ".join(words)), nbformat.v4.new_code_cell(code)]
 
 
-def note_code_translations(app: Sphinx, doctree: nodes.document) -> None:
-    """A chapter is read again when the translations of code comments change: its notebook
-    shows every code cell in the edition's language, the cells its page hides too."""
-    lang = app.config.language or project.source_language()
-    po_path = project.catalog_dir(lang) / f"{listings.DOMAIN}.po"
-    if (
-        is_notebook(app, app.env.docname)
-        and po_path.is_file()
-        and any(notebooks.is_code_cell(node) for node in doctree.findall(nodes.container))
-    ):
-        app.env.note_dependency(str(po_path))
-
-
 # The chapters whose page this build writes, by build: Sphinx resolves a page's doctree, in the
 # main process even when pages are written in parallel, just before it writes the page.
 WRITTEN: "weakref.WeakKeyDictionary[Sphinx, set[str]]" = weakref.WeakKeyDictionary()
@@ -187,7 +174,7 @@ def write_notebooks(app: Sphinx, exception, written: set[str]) -> None:
             notebook = notebooks.chapter_notebook(
                 doctree,
                 source.read_text(encoding="utf-8"),
-                setup_cells(app.config),
+                setup_cells(app.config),  # fresh cells: the notebook numbers them
                 where=str(source),
                 translate=listings.translator(app.config.language),
             )
