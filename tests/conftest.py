@@ -42,6 +42,14 @@ MARKER_OF_FIXTURE = {
 MARKERS = sorted(set(MARKER_OF_FIXTURE.values()))  # a test with none of them is "unit"
 
 
+@pytest.fixture
+def data():
+    """The points the chapters fit (``descent.data.make_line_data``): ``x, y``."""
+    from descent.data import make_line_data
+
+    return make_line_data()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--chapter",

@@ -1,7 +1,7 @@
 """The animations draw the recorded fit, and the player is small, offline and reproducible."""
 
+import base64
 import os
-import re
 import subprocess
 import sys
 
@@ -19,10 +19,11 @@ from descent.animation import (
     animate_path,
     encode_mp4,
     jshtml_size,
-    video_player_html,
+    video_player,
 )
 from descent.data import make_line_data
 from descent.fit import fit_gradient_descent, least_squares
+from descent.outputs import PLAYER_MIME, PlayerData
 
 STEPS = 12  # few frames: rendering is the slow part, and the checks hold for any number
 
@@ -61,10 +62,6 @@ with open(sys.argv[1], "wb") as video:
 
 def frame_count(anim) -> int:
     return sum(1 for _ in anim.new_saved_frame_seq())
-
-
-def player_ids(page: str) -> list[str]:
-    return re.findall(r'id="(player-[0-9a-f]+)"', page)
 
 
 def test_one_frame_per_recorded_step(run, fit_animation, path_animation):
@@ -142,19 +139,26 @@ def test_x264_mbtree_still_reads_unwritten_memory(path_animation, tmp_path, monk
         )
 
 
-def test_player_is_offline_labelled_and_small(fit_animation):
-    page = video_player_html(fit_animation, "A line moves")
-    assert re.search(r'<video src="data:video/mp4;base64,[A-Za-z0-9+/=]+"', page)
-    assert "http" not in page
-    assert page.count('aria-label="A line moves"') == 2  # the video and its controls
-    for text in ("Play", "Pause", "Previous step", "Next step", "Choose a step", "step 0 of 12"):
-        assert text in page
-    assert page.count("<button") == 3
-    assert len(page.encode()) < 0.05 * jshtml_size(fit_animation)
+def test_player_is_data_with_a_video_for_a_notebook_and_small(fit_animation):
+    """The book gets the video and the words of the controls; a notebook, the video alone,
+    inline (offline), with the browser's controls."""
+    bundle = video_player(fit_animation, "A line <moves>")._repr_mimebundle_()
+    data = bundle[PLAYER_MIME]
+    assert set(data) == set(PlayerData.__annotations__)  # the contract the build relies on
+    assert base64.b64decode(data["video"]) == encode_mp4(fit_animation)
+    assert (data["fps"], data["last"], data["description"]) == (FPS, STEPS, "A line <moves>")
+    assert (data["width"], data["height"]) == (400, 280)
+    assert data["labels"]["step"].format(step=0, total=STEPS) == "step 0 of 12"
+    assert {"play", "pause", "previous", "next", "seek"} <= set(data["labels"])
+    notebook = bundle["text/html"]
+    assert notebook.startswith(f'<video src="data:video/mp4;base64,{data["video"]}"')
+    assert 'aria-label="A line &lt;moves&gt;" controls' in notebook and "http" not in notebook
+    # the video, which the page loads and the notebook keeps, against matplotlib's own player
+    assert len(data["video"]) < 0.05 * jshtml_size(fit_animation)
 
 
 def test_player_ids_are_deterministic(fit_animation):
-    first = video_player_html(fit_animation, "A")
-    assert first == video_player_html(fit_animation, "A")
-    other = video_player_html(fit_animation, "B")
-    assert player_ids(first) and player_ids(first) != player_ids(other)
+    first = video_player(fit_animation, "A").data
+    assert first == video_player(fit_animation, "A").data
+    other = video_player(fit_animation, "B").data
+    assert first["id"].startswith("player-") and first["id"] != other["id"]

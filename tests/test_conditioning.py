@@ -18,11 +18,6 @@ from descent.loss import mse
 from descent.regimes import hessian
 
 
-@pytest.fixture
-def data():
-    return make_line_data()
-
-
 def test_condition_number_matches_numpy(data):
     x, _ = data
     for inputs in (x, scale_input(x, shift=10.0), scale_input(x, scale=10.0)):

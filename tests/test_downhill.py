@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 import torch
 
-from descent.data import make_line_data
 from descent.downhill import (
     curvature_along_slope,
     descend,
@@ -23,11 +22,6 @@ from descent.loss import mse
 def close_figures():
     yield
     plt.close("all")
-
-
-@pytest.fixture
-def data():
-    return make_line_data()
 
 
 def test_loss_along_slope_is_the_mse_of_each_line(data):

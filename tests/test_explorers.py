@@ -9,6 +9,7 @@ from functools import partial
 import pytest
 import torch
 
+from book_build.web.explorers import widget_html
 from descent import explorer_html, numbers
 from descent.conditioning import (
     best_learning_rate,
@@ -50,19 +51,17 @@ from descent.fit import (
 from descent.loss import mse
 from descent.minibatch import fit_minibatch_sgd
 from descent.optimizers import heavy_ball
+from descent.outputs import EXPLORER_MIME, ExplorerData, Panel, Slider
 
 START = (-1.0, 1.0)
 X, Y = make_line_data()
 
 
 def page_data(explorer) -> dict:
-    """The JSON the page carries, read back from the explorer's HTML."""
-    html = explorer._repr_html_()
-    blocks = re.findall(
-        r'<script type="application/json" class="explorer-data">(.*?)</script>', html, re.S
-    )
-    assert len(blocks) == 1
-    return json.loads(blocks[0])
+    """The JSON the page's script reads, as the explorer hands it to the build."""
+    bundle = explorer._repr_mimebundle_()
+    assert set(bundle) == {EXPLORER_MIME, "text/plain"}
+    return json.loads(bundle[EXPLORER_MIME]["data"])
 
 
 def close(page_values, exact, digits: int = explorer_html.SIGNIFICANT) -> bool:
@@ -281,9 +280,20 @@ def test_the_explorers_write_their_tolerance_as_the_edition_does(monkeypatch):
 
 
 # --- The page's markup -----------------------------------------------------------------------
+def test_an_explorer_hands_the_build_the_data_of_its_contract(lr_page):
+    """The keys of ``descent.outputs.ExplorerData``, each of its type: the build reads no
+    markup back, so this is what it relies on."""
+    widget = lr_page[0].widget()
+    assert set(widget) == set(ExplorerData.__annotations__)
+    assert set(widget["sliders"][0]) == set(Slider.__annotations__)
+    assert all(set(panel) == set(Panel.__annotations__) for panel in widget["panels"])
+    assert all(panel["drawing"].startswith("<defs>") for panel in widget["panels"])
+    assert json.loads(widget["data"]) == lr_page[1]
+
+
 def test_an_explorer_runs_no_inline_code(lr_page):
-    html = lr_page[0]._repr_html_()
-    assert len(re.findall(r"<script", html)) == 1  # the JSON data block only
+    html = widget_html(lr_page[0].widget())
+    assert "<script" not in html  # its data is a file of its own (web/explorers.py)
     assert not re.search(r"\son\w+\s*=", html), "inline event handler"
     assert " style=" not in html, "inline style (a strict CSP forbids it)"
     assert re.search(r'<input type="range"[^>]*aria-valuetext=', html)

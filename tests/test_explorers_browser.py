@@ -11,6 +11,7 @@ from playwright.sync_api import Locator, Page
 
 from book_build import project
 from book_build.web.bundles import page_assets
+from book_build.web.explorers import data_script, widget_html
 from conftest import PHONE, REPO, reached, serving, visit, watched
 from descent.conditioning import best_learning_rate, steps_to_tolerance
 from descent.conditioning_explorers import momentum_explorer, scaling_explorer
@@ -51,11 +52,8 @@ def explorer(page: Page, name: str) -> Locator:
 
 
 def page_data(root: Locator) -> dict:
-    """The explorer's data: inline (the package's HTML), or from its script (the website)."""
-    return root.evaluate(
-        """r => { const inline = r.querySelector('script.explorer-data');
-                  return inline ? JSON.parse(inline.textContent) : window.explorerData[r.id]; }"""
-    )
+    """The explorer's data, from its script file."""
+    return root.evaluate("r => window.explorerData[r.id]")
 
 
 def drawing(root: Locator) -> str:
@@ -258,7 +256,7 @@ def test_pages_with_explorers_stay_light(site):
             page = site / lang / f"{name}.html"
             html = page.read_text(encoding="utf-8")
             data = re.findall(r'src="_static/(explorers/[\w-]+\.js)', html)
-            assert data and "explorer-data" not in html  # the data is not in the page's HTML
+            assert data and '"states":[' not in html  # the data is not in the page's HTML
             scripts = [page.parent / "_static" / path for path in data]
             weight = len(html.encode()) + sum(script.stat().st_size for script in scripts)
             assert weight <= PAGE_BUDGET, f"{page}: {weight} bytes"
@@ -279,12 +277,17 @@ def standalone(site, tmp_path_factory, monkeypatch_module):
     monkeypatch_module.setenv("DESCENT_LOCALE_DIR", str(REPO / "locales"))
     for lang in LANGUAGES:
         monkeypatch_module.setenv("DESCENT_LANG", lang)
-        body = momentum_explorer(X, Y)._repr_html_() + scaling_explorer(X, Y)._repr_html_()
+        body, scripts = "", ""
+        for widget in (momentum_explorer(X, Y).widget(), scaling_explorer(X, Y).widget()):
+            body += widget_html(widget)
+            data = root / f"{lang}-{widget['id']}.js"
+            data.write_text(data_script(widget["id"], widget["data"]), encoding="utf-8")
+            scripts += f'<script defer src="{data.name}"></script>'
         (root / f"{lang}.html").write_text(
             f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>x</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<link rel="icon" href="favicon.svg">'
-            '<link rel="stylesheet" href="explorer.css"><script defer src="explorer.js">'
+            f'<link rel="stylesheet" href="explorer.css">{scripts}<script defer src="explorer.js">'
             f"</script></head><body><main>{body}</main></body></html>",
             encoding="utf-8",
         )

@@ -21,11 +21,6 @@ from descent.loss import mse
 START = (-1.0, 1.0)
 
 
-@pytest.fixture
-def data():
-    return make_line_data()
-
-
 def test_least_squares_recovers_the_true_line(data):
     assert torch.allclose(least_squares(*data), torch.tensor(TRUE_PARAMS), atol=0.15)
 

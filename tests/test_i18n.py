@@ -146,14 +146,8 @@ for info in pkgutil.iter_modules(descent.__path__):
         except Exception as error:
             failures[key] = f"{type(error).__name__}: {error}"
 
-player = animation.video_player_html(animation.animate_fit(x, y, fit), animation.FIT_DESCRIPTION)
-script = re.search(r"<script>.*</script>", player, re.S).group(0)
-shown = re.sub(r"<[^>]*>", "\\n", player.replace(script, ""))
-figures["animation.video_player_html"] = (
-    [line for line in shown.splitlines() if line.strip()]
-    + re.findall(r'aria-label="([^"]*)"', player)
-    + list(json.loads(html.unescape(re.search(r'data-labels="([^"]*)"', player)[1])).values())
-)
+player = animation.video_player(animation.animate_fit(x, y, fit), animation.FIT_DESCRIPTION).data
+figures["animation.video_player"] = [player["description"], *player["labels"].values()]
 print(json.dumps({"figures": figures, "failures": failures}))
 """
 

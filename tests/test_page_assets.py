@@ -5,9 +5,11 @@ import base64
 import gzip
 import io
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import brotli
 import pytest
+from docutils.utils import new_document
 from fontTools.ttLib import TTFont
 from sphinx.builders.html._assets import _JavaScript
 
@@ -178,19 +180,26 @@ def test_the_policy_allows_the_site_only():
     assert "unsafe-inline" not in policy.POLICY and "*" not in policy.POLICY
 
 
-def test_the_player_s_video_and_script_become_files():
+def test_the_player_s_video_becomes_a_file_named_by_its_content(tmp_path):
+    """On the site the video is a file of ``_images`` (no ``data:`` media, no inline script,
+    as the policy wants), and the markup links it and carries the words of the controls."""
     video = b"\x00\x00\x00\x18ftypmp42 not really a video"
-    markup = (
-        f'<figure class="descent-player"><video src="data:video/mp4;base64,'
-        f'{base64.b64encode(video).decode()}" width="400"></video>'
-        f"<script>{player.player_script()}</script></figure>"
-    )
-    saved = {}
-    result = player.externalize(markup, saved.__setitem__, "../_images/")
+    words = {"play": "Play", "pause": "Pause", "previous": "Back", "next": "On",
+             "seek": "Choose", "step": "step {step} of {total}"}  # fmt: skip
+    data = {"id": "player-1", "video": base64.b64encode(video).decode(), "fps": 10,
+            "last": 7, "width": 400, "height": 280, "description": "A line <moves>",
+            "labels": words}  # fmt: skip
+    node = player.player_node(data, "../_images/")
     name = player.video_file_name(video)
-    assert saved == {name: video}
-    assert f'<video src="../_images/{name}" width="400">' in result
-    assert "<script>" not in result and "data:" not in result
+    markup = node.astext()
+    assert f'<video src="../_images/{name}" width="400" height="280"' in markup
+    assert 'aria-label="A line &lt;moves&gt;"' in markup and ">step 0 of 7</output>" in markup
+    assert "<script" not in markup and "data:" not in markup
+    doctree = new_document("page")
+    doctree += node
+    app = SimpleNamespace(builder=SimpleNamespace(name="html"), outdir=str(tmp_path))
+    player.write_videos(app, doctree, "page")
+    assert (tmp_path / "_images" / name).read_bytes() == video
 
 
 def test_text_files_get_compressed_copies_and_others_do_not(tmp_path):
@@ -273,15 +282,14 @@ def test_an_explorer_on_paper_is_a_still_of_its_first_state():
     from descent.explorer_figures import learning_rate_explorer
 
     explorer = learning_rate_explorer(*make_line_data())
-    markup = explorer._repr_html_()
-    assert stills.is_explorer(markup)
-    document, alt, share = stills.still_svg(markup)
+    widget = explorer.widget()
+    document, alt, share = stills.still_svg(widget)
     assert share == 1.0  # three panels: the width of the page
     first = explorer.states[explorer.default_index()]
     assert "var(" not in document and first["summary"] in document
     assert all(text in document for _css, text in explorer.legend)
     assert alt == " ".join(svg.label for svg in explorer.svgs)
-    panels = sum(int(w) for w, *_ in stills.PANEL.findall(markup))
+    panels = sum(panel["width"] for panel in widget["panels"])
     with Image.open(io.BytesIO(stills.still_png(document))) as still:
         assert still.width >= panels * stills.SCALE
         colours = {c for _n, c in still.convert("RGB").getcolors(1 << 20)}

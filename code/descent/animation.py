@@ -8,8 +8,8 @@ or jumping to any frame, never trains the model again.
 import base64
 import hashlib
 import html
-import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -23,7 +23,7 @@ from matplotlib.text import Text
 
 from descent.fit import Fit, least_squares
 from descent.i18n import _
-from descent.player import PLAYER_SCRIPT
+from descent.outputs import PLAYER_MIME, PlayerData
 from descent.plots import DATA_COLOR, MODEL_COLOR, draw_loss_contours, loss_view, new_axes
 
 FPS = 10  # frames per second of the videos: a step lasts 0.1 s, slow enough to follow
@@ -147,31 +147,46 @@ def player_id(video: bytes, label: str) -> str:
     return "player-" + hashlib.sha256(video + label.encode()).hexdigest()[:12]
 
 
-def video_player_html(anim: FuncAnimation, description: str) -> str:
-    """A self-contained HTML player: the MP4 inline, real buttons, a seek bar, a live step count.
+@dataclass
+class Player:
+    """An animation for the book's player: the video, and the words of its controls."""
+
+    data: PlayerData
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """For the book, the data its player needs; for a notebook, the video with the
+        browser's own controls."""
+        d = self.data
+        video = (
+            f'<video src="data:video/mp4;base64,{d["video"]}" width="{d["width"]}" '
+            f'height="{d["height"]}" aria-label="{html.escape(d["description"])}" controls></video>'
+        )
+        return {PLAYER_MIME: d, "text/html": video, "text/plain": d["description"]}
+
+
+def video_player(anim: FuncAnimation, description: str) -> Player:
+    """The animation as a video, with what a player needs around it: buttons to play, pause and
+    step, a seek bar and a step count, in the edition's language.
 
     ``description`` says what the animation shows, for readers who cannot see it.
     """
     video = encode_mp4(anim)
-    pid = player_id(video, description)
-    last = sum(1 for _frame in anim.new_saved_frame_seq()) - 1  # frames are steps 0..last
-    labels = {"play": _("Play"), "pause": _("Pause"), "step": _("step {step} of {total}")}
-    e = html.escape
-    source = "data:video/mp4;base64," + base64.b64encode(video).decode()
     width, height = (round(size * DPI) for size in anim._fig.get_size_inches())
-    # Outside the f-string below, where Babel's extractor (Python 3.11) would not see them.
-    previous, next_step, seek = _("Previous step"), _("Next step"), _("Choose a step")
-    return f"""<figure class="descent-player" id="{pid}" data-fps="{FPS}" data-last="{last}"
- data-labels="{e(json.dumps(labels, ensure_ascii=False))}">
-<video src="{source}" width="{width}" height="{height}" aria-label="{e(description)}"
- preload="auto" muted playsinline></video>
-<div class="descent-player__controls" role="group" aria-label="{e(description)}">
-<button type="button" data-act="play">{e(labels["play"])}</button>
-<button type="button" data-act="prev">{e(previous)}</button>
-<button type="button" data-act="next">{e(next_step)}</button>
-<input type="range" min="0" max="{last}" step="1" value="0"
- aria-label="{e(seek)}">
-<output aria-live="polite">{e(step_label(0, last))}</output>
-</div>
-<script>{PLAYER_SCRIPT}</script>
-</figure>"""
+    labels = {
+        "play": _("Play"),
+        "pause": _("Pause"),
+        "previous": _("Previous step"),
+        "next": _("Next step"),
+        "seek": _("Choose a step"),
+        "step": _("step {step} of {total}"),
+    }
+    return Player({
+        "id": player_id(video, description),
+        "video": base64.b64encode(video).decode(),
+        "fps": FPS,
+        "last": sum(1 for _frame in anim.new_saved_frame_seq()) - 1,  # frames are steps 0..last
+        "width": width,
+        "height": height,
+        "description": description,
+        "labels": labels,
+    })  # fmt: skip

@@ -1,8 +1,9 @@
 """Draw an explorer: SVG panels of its default state, its sliders, and the data of every state.
 
 The build computes every state the sliders can reach (:mod:`descent.explorers`). This module
-writes them into the page as JSON, in a ``<script type="application/json">`` block that runs
-nothing, beside an SVG of the default state: without JavaScript the figure is still there.
+hands them to the book's build as data (:data:`descent.outputs.EXPLORER_MIME`): the panels drawn
+in SVG in their default state, the sliders, and every state as compact JSON, which the page
+keeps in a script file beside the figure: without JavaScript the figure is still there.
 ``book/_static/explorer.js`` only redraws the marks of the chosen state, mapping data to SVG
 units as :meth:`Panel.point` does. Every word and number is written here, in the edition's
 language, so the browser formats nothing.
@@ -14,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 
 from descent.numbers import count, number, power_of_ten
+from descent.outputs import EXPLORER_MIME, ExplorerData
 
 SIGNIFICANT = 4  # digits kept of every number in the page's data
 FAR = 1e4  # SVG units: a line is cut where it leaves this far, so a diverging path stays drawable
@@ -228,13 +230,13 @@ class Svg:
     title: str = ""  # shown above the plot
 
     def render(self, uid: str, state: dict) -> str:
+        """The SVG elements of ``state``, for an ``<svg>`` of the panel's size (the build's)."""
         p = self.panel
         left, top, width, height = p.box
         axes = state[self.axes] if self.axes else axes_data(p)
         if self.axes:  # this panel's ranges are the state's
             p.x, p.y = tuple(axes["x"]), tuple(axes["y"])
         body = [
-            f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{E(self.label)}">',
             self.defs(uid),
             f'<rect class="frame" x="{left}" y="{top}" width="{width}" height="{height}"/>',
             f'<text class="panel-title" x="{left}" y="{top - 6}">{E(self.title)}</text>'
@@ -251,7 +253,7 @@ class Svg:
             *self.static,
             *(self.mark_svg(mark, state.get(mark.name), uid) for mark in self.marks),
             *self.overlay,
-            "</g></svg>",
+            "</g>",
         ]
         return "".join(body)
 
@@ -341,7 +343,12 @@ class Explorer:
             "shared": compact(self.shared),
         }
 
-    def _repr_html_(self) -> str:
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """For the book, :meth:`widget`; for a notebook, which cannot run the page's script, a
+        line of text."""
+        return {EXPLORER_MIME: self.widget(), "text/plain": repr(self)}
+
+    def widget(self) -> ExplorerData:
         data = self.data()
         payload = to_json(data)
         uid = f"{self.name}-{hashlib.sha256(payload.encode()).hexdigest()[:8]}"
@@ -349,29 +356,23 @@ class Explorer:
             name: data["shared"][value] if name != "summary" and isinstance(value, str) else value
             for name, value in data["states"][self.default_index()].items()
         }
-        controls = "".join(
-            f'<div class="explorer-slider"><label for="{uid}-{s.name}">{E(s.label)}</label>'
-            f'<input type="range" id="{uid}-{s.name}" min="0" max="{len(s.values) - 1}" '
-            f'step="1" value="{s.default}" aria-valuetext="{E(s.values[s.default])}">'
-            f'<output for="{uid}-{s.name}">{E(s.values[s.default])}</output></div>'
-            for s in self.sliders
-        )
-        panels = "".join(svg.render(f"{uid}-{i}", state) for i, svg in enumerate(self.svgs))
-        # A grid: the sliders, the sentence and the key in the first cell, then the panels.
-        return (
-            f'<div class="explorer" id="{uid}" data-explorer="{self.name}">'
-            f'<div class="explorer-grid"><div class="explorer-text">'
-            f'<div class="explorer-sliders" hidden>{controls}</div>'
-            f'<p class="explorer-summary" aria-live="polite" data-mark="summary">'
-            f"{E(state['summary'])}</p>{self.legend_html()}</div>{panels}</div>"
-            f'<script type="application/json" class="explorer-data">{payload}</script></div>'
-        )
-
-    def legend_html(self) -> str:
-        """A key under the panels: a sample of each line, and what it is."""
-        items = "".join(
-            f'<li><svg viewBox="0 0 24 8" aria-hidden="true"><line class="{css}" x1="1" y1="4" '
-            f'x2="23" y2="4"/></svg>{E(text)}</li>'
-            for css, text in self.legend
-        )
-        return f'<ul class="explorer-legend">{items}</ul>' if items else ""
+        return {
+            "id": uid,
+            "name": self.name,
+            "sliders": [
+                {"name": s.name, "label": s.label, "values": s.values, "default": s.default}
+                for s in self.sliders
+            ],
+            "summary": state["summary"],
+            "legend": [[css, text] for css, text in self.legend],
+            "panels": [
+                {
+                    "label": svg.label,
+                    "width": WIDTH,
+                    "height": HEIGHT,
+                    "drawing": svg.render(f"{uid}-{i}", state),
+                }
+                for i, svg in enumerate(self.svgs)
+            ],  # fmt: skip
+            "data": payload,
+        }

@@ -18,6 +18,7 @@ languages/       one build per language, and what makes a page read in it
 execution/       running the chapters
   kernels          the kernel provisioner of the build (Unix sockets, no TCP port races)
   dependencies     the package files each chapter's outputs depend on; stale outputs dropped
+  outputs          the package's explorers and animations, as each builder shows them
 web/             the page a reader's browser gets
   mathml           equations as MathML at build time, in a subset math font
   icons            the theme's icons from a tiny font instead of Font Awesome's script
@@ -28,7 +29,7 @@ web/             the page a reader's browser gets
   assets           font subsets and checksums for the files those parts write
   questions        "Check yourself" questions that the page marks by itself
   explorers        sliders over figures computed by the package
-  player           the animation player's videos and script as files
+  player           the animation player, its video a file beside the page
   addresses        hreflang, OpenGraph, redirects of old pages, "page not found"
   landing          the site's root: landing page, sitemap, root 404
 paper/           the PDF and the ePub

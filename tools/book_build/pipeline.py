@@ -74,8 +74,7 @@ EVENTS = [
     ("env-merge-info", 500, parallel.merge_titles),
     ("env-merge-info", 500, foreign.merge),
     ("doctree-read", 500, editions.note_package_dependency),
-    # a chapter's notebook shows its hidden cells' comments too: it depends on listings.po
-    ("doctree-resolved", 500, player.move_videos),
+    ("doctree-resolved", 500, player.write_videos),
     ("doctree-resolved", 500, images.size_and_load_lazily),
     ("doctree-resolved", 500, editions.flag_partial_translation),
     ("doctree-resolved", 500, foreign.mark_english),
@@ -85,7 +84,6 @@ EVENTS = [
     ("doctree-resolved", 500, downloads.note_written_page),
     ("env-updated", 500, mathml.write_math_assets),
     ("env-updated", 500, icons.write_icons),
-    ("env-updated", 500, player.write_script),
     ("env-updated", 500, foreign.rewrite_when_terms_change),  # marks follow the whole book
     ("env-updated", 900, static_versions.before_pages),  # after the parts that write files
     # html-page-context: what a page's template gets; the policy and the bundles last, as

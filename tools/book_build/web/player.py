@@ -1,74 +1,71 @@
-"""Sphinx extension: the animation player of ``descent.animation`` on a page that forbids inline
-scripts and ``data:`` media (see policy.py).
+"""Sphinx extension: the animation player of a chapter on a page that forbids inline scripts and
+``data:`` media (see policy.py).
 
-A chapter's output holds a self-contained player, so that it also works in a notebook: the MP4 as
-a ``data:`` URI and its script inline. On the site, each video becomes a file of ``_images``
-named by its content, the inline script goes, and the same script, written once to
-``_static/player.js``, is loaded (deferred) by the pages that have a player.
+A chapter hands the build an animation as data (``descent.outputs.PlayerData``): the MP4 and the
+words of the controls. Here it becomes the player's markup; the video becomes a file of
+``_images`` named by its content, and ``_static/player.js`` (deferred) drives the buttons of
+the pages that have a player.
 """
 
 import base64
 import hashlib
-import re
+import json
+from html import escape as e
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util.osutil import relative_uri
 
 from book_build.web.assets import for_website, write_if_changed
+from descent.outputs import PlayerData
 
 PLAYER_CLASS = "descent-player"
 SCRIPT_FILE = "player.js"
-VIDEO = re.compile(r'src="data:video/mp4;base64,([A-Za-z0-9+/=]+)"')
 
 
-def player_script() -> str:
-    from descent.player import PLAYER_SCRIPT  # the book's package, installed beside this one
-
-    return PLAYER_SCRIPT
+class player(nodes.raw):  # noqa: N801 (docutils names nodes in lower case)
+    """The player's markup; its ``video`` (base64) is written to ``_images`` with the page."""
 
 
 def video_file_name(video: bytes) -> str:
     return hashlib.sha256(video).hexdigest()[:32] + ".mp4"
 
 
-def externalize(markup: str, save_video, images_uri: str) -> str:
-    """``markup`` with each player's inline script removed and each ``data:`` video replaced by
-    a file (``save_video(name, bytes)``) linked from ``images_uri``."""
-
-    def to_file(match: re.Match) -> str:
-        video = base64.b64decode(match[1])
-        name = video_file_name(video)
-        save_video(name, video)
-        return f'src="{images_uri}{name}"'
-
-    markup = markup.replace(f"<script>{player_script()}</script>", "")
-    return VIDEO.sub(to_file, markup)
+def player_node(data: PlayerData, images_uri: str) -> player:
+    """The player of ``data``, its video linked from ``images_uri`` (the page's ``_images/``)."""
+    uri = images_uri + video_file_name(base64.b64decode(data["video"]))
+    return player("", player_html(data, uri), format="html", video=data["video"])
 
 
-def move_videos(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def player_html(data: PlayerData, video_uri: str) -> str:
+    """Real buttons, a seek bar and a live step count around the video; player.js drives them."""
+    words, last = data["labels"], data["last"]
+    script_words = {key: words[key] for key in ("play", "pause", "step")}
+    return f"""<figure class="{PLAYER_CLASS}" id="{data["id"]}" data-fps="{data["fps"]}" data-last="{last}"
+ data-labels="{e(json.dumps(script_words, ensure_ascii=False))}">
+<video src="{video_uri}" width="{data["width"]}" height="{data["height"]}" aria-label="{e(data["description"])}"
+ preload="auto" muted playsinline></video>
+<div class="descent-player__controls" role="group" aria-label="{e(data["description"])}">
+<button type="button" data-act="play">{e(words["play"])}</button>
+<button type="button" data-act="prev">{e(words["previous"])}</button>
+<button type="button" data-act="next">{e(words["next"])}</button>
+<input type="range" min="0" max="{last}" step="1" value="0"
+ aria-label="{e(words["seek"])}">
+<output aria-live="polite">{e(words["step"].format(step=0, total=last))}</output>
+</div>
+
+</figure>"""  # noqa: E501 (the markup's own lines)
+
+
+def write_videos(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Called on doctree-resolved: the page's videos, each a file of ``_images``."""
     if not for_website(app):
         return
-    images = Path(app.outdir) / "_images"
-    uri = relative_uri(app.builder.get_target_uri(docname), "_images") + "/"
-
-    def save(name: str, video: bytes) -> None:
-        write_if_changed(images / name, video)
-
-    for node in list(doctree.findall(nodes.raw)):
-        text = node.astext()
-        if "html" in node.get("format", "").split() and PLAYER_CLASS in text:
-            new = nodes.raw("", externalize(text, save, uri), format=node["format"])
-            node.replace_self(new)
-
-
-def write_script(app: Sphinx, env) -> None:
-    if for_website(app):
-        path = Path(app.outdir) / "_static" / SCRIPT_FILE
-        write_if_changed(path, (player_script() + "\n").encode())
+    for node in doctree.findall(player):
+        video = base64.b64decode(node["video"])
+        write_if_changed(Path(app.outdir, "_images", video_file_name(video)), video)
 
 
 def load_script(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    if for_website(app) and f'class="{PLAYER_CLASS}"' in context.get("body", ""):
+    if for_website(app) and doctree is not None and any(doctree.findall(player)):
         app.add_js_file(SCRIPT_FILE, defer="defer")

@@ -21,8 +21,8 @@ from sphinx.application import Sphinx
 
 from book_build.web.assets import for_website
 
-# Written into _static by this package's extensions before the pages (mathml, icons, player).
-GENERATED = ("math.css", "icons.css", "player.js")
+# Written into _static by this package's extensions before the pages (mathml, icons).
+GENERATED = ("math.css", "icons.css")
 
 
 def static_sources(app: Sphinx) -> list[Path]:

@@ -1,9 +1,4 @@
-"""The script of the animation player (``descent.animation``), in a module of its own so that
-the book's build reads it without importing PyTorch (tools/book_build/web/player.py)."""
-
-# Starts every player of the page that has not started yet; its settings are in data attributes.
-# The book's site serves it as a file (its pages forbid inline scripts); a notebook runs it inline.
-PLAYER_SCRIPT = """document.querySelectorAll("figure.descent-player:not([data-ready])")
+document.querySelectorAll("figure.descent-player:not([data-ready])")
 .forEach(function (root) {
   root.setAttribute("data-ready", "");
   var video = root.querySelector("video"), seek = root.querySelector("input");
@@ -34,4 +29,4 @@ PLAYER_SCRIPT = """document.querySelectorAll("figure.descent-player:not([data-re
   video.onplay = function () { playing(true); };
   video.onpause = video.onended = function () { playing(false); show(); };
   video.ontimeupdate = video.onseeked = show;
-});"""
+});
