@@ -1,5 +1,5 @@
-/* Explorers: the build wrote every state a slider can reach into the page (JSON, computed by
-   code/descent/explorers.py) and drew the default one as SVG. This script only redraws the
+/* Explorers: the build wrote every state a slider can reach into a script of the page (JSON,
+   computed by code/descent/explorers.py) and drew the default one as SVG. This script only redraws the
    marks of the state the sliders choose, mapping data to SVG units as explorer_html.py does. */
 (function () {
   "use strict";
@@ -92,9 +92,7 @@
   }
 
   function setup(root) {
-    // Inline where the package wrote it (a notebook); on the website, from its own script.
-    var inline = root.querySelector("script.explorer-data");
-    var data = inline ? JSON.parse(inline.textContent) : window.explorerData[root.id];
+    var data = window.explorerData[root.id];  // from the explorer's own script (web/explorers.py)
     var inputs = root.querySelectorAll(".explorer-sliders input");
     var panels = {};
     Object.keys(data.panels).forEach(function (name) { panels[name] = data.panels[name].slice(); });

@@ -1,3 +1,5 @@
+// The animation player (tools/book_build/web/player.py writes its markup): starts every player
+// of the page that has not started yet; its settings are in data attributes.
 document.querySelectorAll("figure.descent-player:not([data-ready])")
 .forEach(function (root) {
   root.setAttribute("data-ready", "");

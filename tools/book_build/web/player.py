@@ -41,20 +41,21 @@ def player_html(data: PlayerData, video_uri: str) -> str:
     """Real buttons, a seek bar and a live step count around the video; player.js drives them."""
     words, last = data["labels"], data["last"]
     script_words = {key: words[key] for key in ("play", "pause", "step")}
-    return f"""<figure class="{PLAYER_CLASS}" id="{data["id"]}" data-fps="{data["fps"]}" data-last="{last}"
- data-labels="{e(json.dumps(script_words, ensure_ascii=False))}">
-<video src="{video_uri}" width="{data["width"]}" height="{data["height"]}" aria-label="{e(data["description"])}"
- preload="auto" muted playsinline></video>
-<div class="descent-player__controls" role="group" aria-label="{e(data["description"])}">
-<button type="button" data-act="play">{e(words["play"])}</button>
-<button type="button" data-act="prev">{e(words["previous"])}</button>
-<button type="button" data-act="next">{e(words["next"])}</button>
-<input type="range" min="0" max="{last}" step="1" value="0"
- aria-label="{e(words["seek"])}">
-<output aria-live="polite">{e(words["step"].format(step=0, total=last))}</output>
-</div>
-
-</figure>"""  # noqa: E501 (the markup's own lines)
+    description = e(data["description"])
+    return (
+        f'<figure class="{PLAYER_CLASS}" id="{data["id"]}" data-fps="{data["fps"]}" '
+        f'data-last="{last}"\n data-labels="{e(json.dumps(script_words, ensure_ascii=False))}">\n'
+        f'<video src="{video_uri}" width="{data["width"]}" height="{data["height"]}" '
+        f'aria-label="{description}"\n preload="auto" muted playsinline></video>\n'
+        f'<div class="descent-player__controls" role="group" aria-label="{description}">\n'
+        f'<button type="button" data-act="play">{e(words["play"])}</button>\n'
+        f'<button type="button" data-act="prev">{e(words["previous"])}</button>\n'
+        f'<button type="button" data-act="next">{e(words["next"])}</button>\n'
+        f'<input type="range" min="0" max="{last}" step="1" value="0"\n'
+        f' aria-label="{e(words["seek"])}">\n'
+        f'<output aria-live="polite">{e(words["step"].format(step=0, total=last))}</output>\n'
+        "</div>\n</figure>"
+    )
 
 
 def write_videos(app: Sphinx, doctree: nodes.document, docname: str) -> None:
