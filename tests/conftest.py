@@ -101,7 +101,7 @@ def unit_tests_of(chapter: str) -> set[str]:
     }
     return {
         test.name
-        for test in Path(__file__).parent.glob("test_*.py")
+        for test in Path(__file__).parent.rglob("test_*.py")
         if reached & dependencies.imported_names(test.read_text(encoding="utf-8"), "descent")
     }
 

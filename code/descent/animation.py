@@ -32,7 +32,7 @@ DPI = 80
 # ffmpeg options for a video that is the same, byte for byte, on every build:
 # one thread (x264 splits work differently with more), no version or date in the file, and
 # no macroblock-tree rate control (x264's mbtree reads memory it never wrote: its output then
-# depends on what the allocator hands out; tests/test_animation.py fills it two ways).
+# depends on what the allocator hands out; tests/package/test_animation.py fills it two ways).
 BITEXACT_ARGS = [
     "-threads", "1",
     "-mbtree", "0",

@@ -4,6 +4,7 @@ equations, font subsets, scripts as files, the player's files, compressed copies
 import base64
 import gzip
 import io
+import re
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
@@ -13,7 +14,7 @@ from docutils.utils import new_document
 from fontTools.ttLib import TTFont
 from sphinx.builders.html._assets import _JavaScript
 
-from book_build.web import assets, bundles, icons, images, mathml, player, policy
+from book_build.web import assets, bundles, explorers, icons, images, mathml, player, policy
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
@@ -270,6 +271,20 @@ def test_a_figure_is_converted_again_when_the_recipe_changes(tmp_path, monkeypat
     new = images.webp_copy(png, tmp_path / "_images")
     assert new != old and new.is_file() and not old.exists()
     assert images.webp_copy(png, tmp_path / "_images") == new  # up to date: kept
+
+
+def test_an_explorer_on_the_page_runs_no_inline_code():
+    """Its data is a script file of its own (``add_assets``); no handler, no style attribute,
+    so that it works under the strict policy; sliders that say their value."""
+    from descent.data import make_line_data
+    from descent.explorer_figures import learning_rate_explorer
+
+    html = explorers.widget_html(learning_rate_explorer(*make_line_data()).widget())
+    assert "<script" not in html
+    assert not re.search(r"\son\w+\s*=", html), "inline event handler"
+    assert " style=" not in html, "inline style (a strict CSP forbids it)"
+    assert re.search(r'<input type="range"[^>]*aria-valuetext=', html)
+    assert 'aria-live="polite"' in html
 
 
 def test_an_explorer_on_paper_is_a_still_of_its_first_state():
