@@ -74,6 +74,27 @@ def test_every_page_on_a_phone(browser, base_url, lang, name):
     context.close()
 
 
+def test_the_page_s_own_policy_refuses_what_is_not_the_site_s(page, base_url):
+    """The policy a page carries (its meta tag: this server sends none) blocks an inline
+    script, an inline style and an image from another host, each reported as a violation."""
+    visit(page, f"{base_url}/en/gradient-descent.html")
+    page.evaluate(
+        """() => new Promise(done => {
+             const script = document.createElement("script");
+             script.textContent = "window.ran = true";
+             const styled = document.createElement("p");
+             styled.setAttribute("style", "color: red");
+             const image = new Image();
+             image.src = "https://example.org/dot.png";
+             document.body.append(script, styled, image);
+             setTimeout(done, 300);
+           })"""
+    )
+    assert page.evaluate("window.ran") is None
+    blocked = " ".join(page.evaluate("window.violations"))
+    assert all(kind in blocked for kind in ("script-src", "style-src", "img-src")), blocked
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_switch_lands_on_the_same_page_in_the_other_edition(page, base_url, lang):
     other = next(code for code in LANGUAGES if code != lang)

@@ -33,7 +33,7 @@ def test_kernels_run_in_the_language_of_each_edition_over_unix_sockets(mini_book
 
 def test_a_change_to_the_package_shows_in_the_next_build_in_both_editions(mini_book):
     # The chapter reaches the changed module through another one (every import form is
-    # followed: tests/build/execution/test_dependencies.py).
+    # followed: tests/tools/execution/test_dependencies.py).
     package = mini_book.root / "code" / "descent"
     (package / "helper.py").write_text("VALUE = 'old-output'\n")
     (package / "uses_helper.py").write_text("from .helper import VALUE\n")

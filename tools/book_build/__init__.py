@@ -48,5 +48,5 @@ commands/        `python -m book_build.commands.<name>`, called by nox
   bench            build times and memory; lighthouse, on every page of every edition
   lighthouse
 
-tests/build/test_build.py checks that this list names every module once.
+tests/tools/test_build.py checks that this list names every module once.
 """

@@ -79,7 +79,7 @@ def test_a_chapter_without_the_package_depends_on_nothing(tmp_path, package):
 
 
 # Every way a chapter can reach a module: each makes the chapter depend on it, so the build runs
-# the chapter again when the module changes (tests/build/test_build.py builds one of them).
+# the chapter again when the module changes (tests/tools/test_build.py builds one of them).
 IMPORT_FORMS = {
     "from package import module": "from descent import helper\nhelper.VALUE",
     "import package": "import descent, importlib\nimportlib.import_module('descent.helper').VALUE",

@@ -250,7 +250,7 @@ def term_problems(entry: polib.POEntry, terms: list[Term]) -> list[str]:
 # puncspacing (French spacing), startcaps and simplecaps (a translated sentence may open with a
 # role, or a word the English puts later), acronyms (ECM for MSE), sentencecount, short, long
 # and simpleplurals (a translation restructures sentences), spellcheck (hunspell does that, see
-# tests/build/languages/test_spelling.py), accelerators, variables, functions, filepaths, options,
+# tests/tools/languages/test_spelling.py), accelerators, variables, functions, filepaths, options,
 # kdecomments, credits, validchars and compendiumconflicts (made for software interfaces), and
 # untranslated (the check above). A deliberate finding is accepted in its entry, with a
 # translator comment `# pofilter: brackets`.

@@ -14,7 +14,7 @@ And every glued number is written the edition's way (``descent.numbers``): myst-
 with Python's ``format``, "0.100"; the Spanish edition says "0,100", both "−0,8" with a real
 minus. Strings the package glues are already in the edition's language and stay as they are.
 
-Checked by tests/build/test_build.py::test_a_glued_value_survives_translation.
+Checked by tests/tools/test_build.py::test_a_glued_value_survives_translation.
 Upstream: no issue found for glue roles in translations; nearest, myst-nb with Sphinx's gettext
 workflow: https://github.com/executablebooks/MyST-NB/issues/587. Canary:
 tests/test_workarounds.py::test_myst_nb_glue_still_needs_the_pages_renderer.

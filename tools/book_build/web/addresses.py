@@ -6,8 +6,8 @@
 - A shared link shows the page's title and first sentences in its language: OpenGraph tags from
   sphinxext-opengraph, with ``og:locale`` and the other editions' locales.
 - Old addresses keep working: ``book/redirects.txt`` (sphinxext-rediraffe) names, for each page
-  that was renamed or split, the page its text went to. ``tests/build/web/test_addresses.py`` fails when a
-  page that was ever published is gone with no redirect.
+  that was renamed or split, the page its text went to. ``tests/tools/web/test_addresses.py``
+  fails when a page that was ever published is gone with no redirect.
 - ``book/404.md`` is each edition's "page not found". A host serves it at the missing address,
   so, published, it carries a ``<base>``: its relative links work at any depth.
 """
