@@ -1,6 +1,6 @@
 /* Explorers: the build wrote every state a slider can reach into a script of the page (JSON,
    computed by code/descent/explorers.py) and drew the default one as SVG. This script only redraws the
-   marks of the state the sliders choose, mapping data to SVG units as explorer_html.py does. */
+   marks of the state the sliders choose, mapping data to SVG units as explorer_drawing.py does. */
 (function () {
   "use strict";
   var FAR = 1e4, NS = "http://www.w3.org/2000/svg";
@@ -59,7 +59,7 @@
     return parent.appendChild(el);
   }
 
-  function ticks(g, p, axes) {  // as svg_ticks() in explorer_html.py
+  function ticks(g, p, axes) {  // as svg_ticks() in explorer_drawing.py
     p[4] = axes.x[0]; p[5] = axes.x[1]; p[6] = axes.y[0]; p[7] = axes.y[1];
     g.textContent = "";
     var bottom = p[1] + p[3];

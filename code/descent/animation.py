@@ -165,8 +165,8 @@ class Player:
 
 
 def video_player(anim: FuncAnimation, description: str) -> Player:
-    """The animation as a video, with what a player needs around it: buttons to play, pause and
-    step, a seek bar and a step count, in the edition's language.
+    """The animation as a video, with the words of the player around it (play, pause, a step
+    back or forward, choose a step, the step count), in the edition's language.
 
     ``description`` says what the animation shows, for readers who cannot see it.
     """

@@ -1,11 +1,10 @@
 """The explorers of the chapters on feature scaling and on momentum: the runs of
-:mod:`descent.explorers`, drawn with :mod:`descent.explorer_html`."""
+:mod:`descent.explorers`, drawn with :mod:`descent.explorer_drawing`."""
 
 import torch
 
 from descent.conditioning import scale_input
-from descent.explorer_figures import START, contour_svg, flat, line
-from descent.explorer_html import (
+from descent.explorer_drawing import (
     Explorer,
     Mark,
     Panel,
@@ -14,11 +13,12 @@ from descent.explorer_html import (
     axes_data,
     fit_square,
 )
+from descent.explorer_figures import contour_svg, flat, line
 from descent.explorers import bowl_ellipses, momentum_runs, scaling_runs
 from descent.fit import least_squares
 from descent.i18n import _
 from descent.lesson import LOSS_TOLERANCE as TOLERANCE
-from descent.lesson import MOMENTUM, NARROW_SHIFT
+from descent.lesson import MOMENTUM, NARROW_SHIFT, START
 from descent.numbers import count, formatted, number, significant
 
 

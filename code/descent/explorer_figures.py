@@ -1,5 +1,5 @@
 """The explorers of the gradient-descent chapters: the runs of :mod:`descent.explorers`, drawn
-with :mod:`descent.explorer_html`. A chapter glues one: ``glue("name", learning_rate_explorer(x,
+with :mod:`descent.explorer_drawing`. A chapter glues one: ``glue("name", learning_rate_explorer(x,
 y), display=False)``, then places it with a ``{glue:figure}`` and its caption.
 """
 
@@ -7,7 +7,7 @@ import math
 
 import torch
 
-from descent.explorer_html import (
+from descent.explorer_drawing import (
     Explorer,
     Mark,
     Panel,
@@ -27,11 +27,11 @@ from descent.explorers import (
 )
 from descent.fit import fit_gradient_descent, largest_stable_learning_rate, least_squares
 from descent.i18n import _
-from descent.lesson import START
+from descent.lesson import START, TOLERANCE
 from descent.loss import mse, mse_surface
 from descent.numbers import count, number, significant
 
-TOLERANCE, MAX_STEPS = 1e-3, 10_000  # a run converges when it comes this near the optimum
+MAX_STEPS = 10_000  # a run not within TOLERANCE of the optimum by then counts as not converging
 
 
 def flat(path: torch.Tensor) -> list[float]:

@@ -1,6 +1,6 @@
 """What the package hands the book's build for its two kinds of moving figure, as data.
 
-An explorer (:mod:`descent.explorer_html`) and an animation (:mod:`descent.animation`) are shown
+An explorer (:mod:`descent.explorer_drawing`) and an animation (:mod:`descent.animation`) are shown
 by Jupyter through ``_repr_mimebundle_``: a MIME type of this module, whose content is one of
 the dictionaries below, and a plain fallback for a notebook. The book's build
 (``tools/book_build/execution/outputs.py``) turns the data into the widget of a web page, or

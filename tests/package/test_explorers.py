@@ -9,7 +9,7 @@ from functools import partial
 import pytest
 import torch
 
-from descent import explorer_html, numbers
+from descent import explorer_drawing, numbers
 from descent.conditioning import (
     best_learning_rate,
     condition_number,
@@ -63,7 +63,7 @@ def page_data(explorer) -> dict:
     return json.loads(bundle[EXPLORER_MIME]["data"])
 
 
-def close(page_values, exact, digits: int = explorer_html.SIGNIFICANT) -> bool:
+def close(page_values, exact, digits: int = explorer_drawing.SIGNIFICANT) -> bool:
     """``page_values`` (rounded to ``digits`` significant digits) equal ``exact``."""
     exact = torch.as_tensor(exact, dtype=torch.float64).reshape(-1).tolist()
     assert len(page_values) == len(exact)
@@ -292,18 +292,18 @@ def test_an_explorer_hands_the_build_the_data_of_its_contract(lr_page):
 
 def test_the_json_is_compact_and_exact(lr_page):
     _, data = lr_page
-    text = explorer_html.to_json(data)
+    text = explorer_drawing.to_json(data)
     assert json.loads(text) == data
     numbers = re.sub(r'"(\\.|[^"\\])*"', '""', text)  # the JSON without its strings
     assert not re.search(r"\s", numbers) and not re.search(r"\d\.0[,\]}]", numbers)
-    assert explorer_html.to_json([1234.0, 0.000012345, float("nan"), "</script>"]) == (
+    assert explorer_drawing.to_json([1234.0, 0.000012345, float("nan"), "</script>"]) == (
         '[1234,1.234e-05,null,"<\\/script>"]'
     )
 
 
 def test_a_diverging_line_is_cut_where_it_leaves_keeping_its_direction():
-    panel = explorer_html.Panel("p", (0, 1), (0, 1))
-    points = explorer_html.polyline_points(panel, [(0.5, 0.5), (1e9, 0.5 + 1e8), (1e12, 1)])
+    panel = explorer_drawing.Panel("p", (0, 1), (0, 1))
+    points = explorer_drawing.polyline_points(panel, [(0.5, 0.5), (1e9, 0.5 + 1e8), (1e12, 1)])
     (x0, y0), (x1, y1) = (map(float, p.split(",")) for p in points.split())
-    assert max(abs(x1), abs(y1)) == pytest.approx(explorer_html.FAR, rel=1e-3)
+    assert max(abs(x1), abs(y1)) == pytest.approx(explorer_drawing.FAR, rel=1e-3)
     assert (y1 - y0) / (x1 - x0) == pytest.approx(-0.1 * panel.box[3] / panel.box[2], rel=1e-3)

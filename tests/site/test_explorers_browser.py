@@ -16,7 +16,7 @@ from conftest import PHONE, REPO, reached, serving, visit, watched
 from descent.conditioning import best_learning_rate, steps_to_tolerance
 from descent.conditioning_explorers import momentum_explorer, scaling_explorer
 from descent.data import make_line_data
-from descent.explorer_html import Panel, pairs_of, polyline_points
+from descent.explorer_drawing import Panel, pairs_of, polyline_points
 from descent.explorers import regime, scale_input, slope_only
 from descent.fit import (
     fit_gradient_descent,
@@ -87,7 +87,7 @@ def numbers(text: str, lang: str) -> list[float]:
 
 
 def check_lines_match_the_package(root: Locator, data: dict) -> None:
-    """Each polyline the script drew has the points explorer_html.py computes for the state."""
+    """Each polyline the script drew has the points explorer_drawing.py computes for the state."""
     state = data["states"][state_index(root)]
     for name, (kind, panel_name) in data["marks"].items():
         value = state.get(name)

@@ -18,7 +18,7 @@ languages/       one build per language, and what makes a page read in it
 execution/       running the chapters
   kernels          the kernel provisioner of the build (Unix sockets, no TCP port races)
   dependencies     the package files each chapter's outputs depend on; stale outputs dropped
-  outputs          the package's explorers and animations, as each builder shows them
+  outputs          the package's explorers and animations as each builder shows them
 web/             the page a reader's browser gets
   mathml           equations as MathML at build time, in a subset math font
   icons            the theme's icons from a tiny font instead of Font Awesome's script

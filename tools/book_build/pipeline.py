@@ -4,6 +4,7 @@ code of each part runs. Each row says why it runs where it does."""
 
 from sphinx.application import Sphinx
 
+from book_build.execution import outputs
 from book_build.languages import editions, foreign, glue, listings, parallel, references
 from book_build.offline import downloads
 from book_build.paper import books
@@ -34,7 +35,7 @@ LAST = [  # loaded after the parts: their tags follow the parts' own in a page's
 
 PARTS = [  # every module that takes part in a Sphinx build
     mathml, icons, player, images, policy, bundles, static_versions, editions, glue, listings,
-    parallel, foreign, downloads, explorers, questions, books, references, addresses,
+    parallel, foreign, downloads, explorers, questions, books, references, addresses, outputs,
 ]  # fmt: skip
 
 # Transforms run on each page's doctree as Sphinx reads it, by priority. Sphinx's own
@@ -54,6 +55,7 @@ TRANSFORMS = [
 # Post-transforms run on each page's doctree as it is written. Sphinx resolves references at 10.
 POST_TRANSFORMS = [
     (5, parallel.EnglishTitles),  # a {doc} in an English copy: the English title, before 10
+    (5, outputs.HtmlOnPaper),  # after myst-nb chose each output's form (4)
     (10, glue.NumbersOfTheEdition),  # glued numbers written the edition's way
     (751, references.BibliographyAsReferencesPage),  # after sphinxcontrib-bibtex (750)
 ]

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from book_build import project
 from book_build.commands import pdf
 from book_build.paper import frames
+from conftest import run_build
 
 REPO = project.REPO
 SITE = project.SITE
@@ -308,3 +309,27 @@ def test_the_pdf_build_says_which_package_is_missing(monkeypatch, capsys):
     monkeypatch.setattr(pdf.shutil, "which", lambda tool: None if tool == "latexmk" else tool)
     assert pdf.main([]) == 2
     assert "latexmk" in capsys.readouterr().err
+
+
+def test_an_html_output_with_no_form_on_paper_fails_naming_its_page(mini_book):
+    """An output that only a browser can show stops the PDF build, which names the page; the
+    same output with an image beside it builds."""
+    mini_book.write_chapter('from IPython.display import HTML\n\nHTML("<b>only HTML</b>")')
+    result = run_build(mini_book.root, "en", command="book_build.commands.pdf")
+    console = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "an HTML output has no form for the latex builder" in console
+    assert str(mini_book.root / "book" / "chapter.md") in console
+
+    mini_book.write_chapter(
+        "import io\n\nimport matplotlib.pyplot as plt\n\n"
+        "class Both:\n"
+        "    def _repr_html_(self): return '<b>HTML</b>'\n"
+        "    def _repr_png_(self):\n"
+        "        fig, out = plt.figure(figsize=(1, 1)), io.BytesIO()\n"
+        "        fig.savefig(out, format='png'); plt.close(fig)\n"
+        "        return out.getvalue()\n"
+        "Both()"
+    )
+    result = run_build(mini_book.root, "en", command="book_build.commands.pdf")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
