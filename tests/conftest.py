@@ -42,6 +42,14 @@ MARKER_OF_FIXTURE = {
 MARKERS = sorted(set(MARKER_OF_FIXTURE.values()))  # a test with none of them is "unit"
 
 
+@pytest.fixture(autouse=True)
+def close_figures():
+    """The figures a test drew with pyplot are closed after it (pyplot keeps every one open)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
 @pytest.fixture
 def data():
     """The points the chapters fit (``descent.data.make_line_data``): ``x, y``."""

@@ -1,4 +1,3 @@
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -16,12 +15,6 @@ from descent.downhill import (
 )
 from descent.fit import least_squares
 from descent.loss import mse
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_loss_along_slope_is_the_mse_of_each_line(data):

@@ -1,4 +1,3 @@
-import matplotlib.pyplot as plt
 import pytest
 import torch
 
@@ -7,12 +6,6 @@ from descent.generalization_plots import (
     plot_losses_by_size,
     plot_regularization,
 )
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_losses_by_size_draw_the_means_beside_their_predictions():

@@ -1,4 +1,3 @@
-import matplotlib.pyplot as plt
 import pytest
 import torch
 
@@ -18,12 +17,6 @@ from descent.optimizer_plots import (
 
 x, y = make_line_data(n=30)
 shifted = scale_input(x, shift=3.0)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def straight_path(x, y, steps=5):

@@ -1,6 +1,5 @@
 """The figures draw what they are given: the data, the lines, the loss and its contours."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -15,12 +14,6 @@ from descent.plots import (
     plot_loss_contour,
     plot_loss_history,
 )
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

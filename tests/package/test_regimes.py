@@ -1,11 +1,9 @@
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
 
-from descent.data import make_line_data
 from descent.fit import fit_gradient_descent, least_squares, steps_to_reach
 from descent.regimes import (
     curvatures,
@@ -19,17 +17,6 @@ from descent.regimes import (
 )
 
 START = (-1.0, 1.0)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture
-def data():
-    return make_line_data()
 
 
 def test_hessian_is_autograds_second_derivative(data):

@@ -5,7 +5,6 @@ import re
 import subprocess
 import sys
 
-import matplotlib.pyplot as plt
 import polib
 import pytest
 import torch
@@ -61,12 +60,6 @@ def drawn_strings(lang: str) -> list[str]:
         [sys.executable, "-c", DRAW_ALL], capture_output=True, text=True, env=env, check=True
     )
     return json.loads(result.stdout)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_every_string_of_the_spanish_figures_comes_from_the_catalog():
