@@ -14,6 +14,7 @@ import html
 import math
 from dataclasses import dataclass, field
 
+from descent.i18n import _
 from descent.numbers import count, number, power_of_ten
 from descent.outputs import EXPLORER_MIME, ExplorerData
 
@@ -323,7 +324,7 @@ class Explorer:
     shared: dict = field(default_factory=dict)  # values that states name instead of repeating
     facts: dict = field(default_factory=dict)  # numbers a caption may glue (not in the page)
 
-    def __repr__(self) -> str:  # the notebook's plain-text output: short, not every state
+    def __repr__(self) -> str:  # short: the dataclass's own would print every state
         return f"<explorer {self.name}: {len(self.states)} states>"
 
     def default_index(self) -> int:
@@ -345,8 +346,9 @@ class Explorer:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         """For the book, :meth:`widget`; for a notebook, which cannot run the page's script, a
-        line of text."""
-        return {EXPLORER_MIME: self.widget(), "text/plain": repr(self)}
+        sentence that sends the reader to the page."""
+        sentence = _("This figure has sliders: move them on the chapter's web page.")
+        return {EXPLORER_MIME: self.widget(), "text/plain": sentence}
 
     def widget(self) -> ExplorerData:
         data = self.data()

@@ -36,7 +36,7 @@ from matplotlib.animation import Animation
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 import descent
-from descent import animation
+from descent import animation, explorer_figures
 from descent.data import make_line_data
 from descent.fit import Fit, fit_gradient_descent, least_squares
 
@@ -148,6 +148,9 @@ for info in pkgutil.iter_modules(descent.__path__):
 
 player = animation.video_player(animation.animate_fit(x, y, fit), animation.FIT_DESCRIPTION).data
 figures["animation.video_player"] = [player["description"], *player["labels"].values()]
+# What a notebook shows of an explorer, which only the page can run
+explorer = explorer_figures.slope_explorer(x, y)._repr_mimebundle_()["text/plain"]
+figures["explorer_drawing.Explorer._repr_mimebundle_"] = [explorer]
 print(json.dumps({"figures": figures, "failures": failures}))
 """
 
