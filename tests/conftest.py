@@ -75,7 +75,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(marker)
         if not any(item.get_closest_marker(marker) for marker in MARKERS):
             item.add_marker("unit")
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # the long ones first
     if chapter := config.getoption("chapter"):
         kept = [item for item in items if checks_chapter(item, chapter)]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])

@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from book_build import project
 from book_build.commands.build import drop_removed_pages, python_problem
 from book_build.web.bundles import page_assets
@@ -176,7 +174,6 @@ def test_a_missing_python_package_names_the_chapter_and_the_module(mini_book):
     assert "No module named 'package_that_is_not_installed'" in console
 
 
-@pytest.mark.long
 def test_a_clean_build_in_another_folder_gives_the_same_site_byte_for_byte(site, tmp_path):
     """The whole site, both editions, built from scratch elsewhere, against the book's own
     build (itself a clean build on a fresh checkout, as in CI; incremental builds give the same

@@ -207,7 +207,6 @@ def test_latex_reports_no_missing_glyph_reference_or_overfull_line(books, lang):
     assert max(overfull, default=0) < 3, f"{len(overfull)} overfull lines, up to {max(overfull)}pt"
 
 
-@pytest.mark.long
 def test_a_clean_rebuild_gives_the_same_pdf_and_epub(books):
     """The PDF and the ePub built again from nothing (the chapters' executed outputs kept: the
     site's reproducibility covers those) are the same bytes."""
