@@ -286,13 +286,19 @@ def test_a_figure_is_converted_again_when_the_recipe_changes(tmp_path, monkeypat
     assert images.webp_copy(png, tmp_path / "_images") == new  # up to date: kept
 
 
-def test_an_explorer_on_the_page_runs_no_inline_code():
-    """Its data is a script file of its own (``add_assets``); no handler, no style attribute,
-    so that it works under the strict policy; sliders that say their value."""
+@pytest.fixture(scope="module")
+def lr_explorer():
+    """A chapter's explorer (about a second to compute: made once for this module)."""
     from descent.data import make_line_data
     from descent.explorer_figures import learning_rate_explorer
 
-    html = explorers.widget_html(learning_rate_explorer(*make_line_data()).widget())
+    return learning_rate_explorer(*make_line_data())
+
+
+def test_an_explorer_on_the_page_runs_no_inline_code(lr_explorer):
+    """Its data is a script file of its own (``add_assets``); no handler, no style attribute,
+    so that it works under the strict policy; sliders that say their value."""
+    html = explorers.widget_html(lr_explorer.widget())
     assert "<script" not in html
     assert not re.search(r"\son\w+\s*=", html), "inline event handler"
     assert " style=" not in html, "inline style (a strict CSP forbids it)"
@@ -300,16 +306,14 @@ def test_an_explorer_on_the_page_runs_no_inline_code():
     assert 'aria-live="polite"' in html
 
 
-def test_an_explorer_on_paper_is_a_still_of_its_first_state():
+def test_an_explorer_on_paper_is_a_still_of_its_first_state(lr_explorer):
     """Every panel side by side, the sentence of the first state and the key under them, drawn
     by librsvg in the page's light colours (no ``var()`` left for it to miss)."""
     from PIL import Image
 
     from book_build.paper import stills
-    from descent.data import make_line_data
-    from descent.explorer_figures import learning_rate_explorer
 
-    explorer = learning_rate_explorer(*make_line_data())
+    explorer = lr_explorer
     widget = explorer.widget()
     document, alt, share = stills.still_svg(widget)
     assert share == 1.0  # three panels: the width of the page

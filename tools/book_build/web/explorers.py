@@ -19,7 +19,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from book_build.web.assets import for_website
+from book_build.web.assets import for_website, write_if_changed
 from descent.outputs import ExplorerData
 
 
@@ -74,10 +74,9 @@ def add_assets(app: Sphinx, pagename: str, templatename, context: dict, doctree)
     if not (for_website(app) and found):
         return
     folder = Path(app.outdir, "_static", "explorers")
-    folder.mkdir(parents=True, exist_ok=True)
     for node in found:
         script = folder / f"{node['uid']}.js"
-        script.write_text(data_script(node["uid"], node["data"]), encoding="utf-8")
+        write_if_changed(script, data_script(node["uid"], node["data"]).encode())
         app.add_js_file(f"explorers/{script.name}", loading_method="defer")
     app.add_js_file("explorer.js", loading_method="defer")
 

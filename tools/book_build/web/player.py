@@ -40,6 +40,7 @@ def player_node(data: PlayerData, images_uri: str) -> player:
 def player_html(data: PlayerData, video_uri: str) -> str:
     """Real buttons, a seek bar and a live step count around the video; player.js drives them."""
     words, last = data["labels"], data["last"]
+    # player.js needs three of the words; in this order, whatever order the notebook kept
     script_words = {key: words[key] for key in ("play", "pause", "step")}
     description = e(data["description"])
     return (
