@@ -1,10 +1,19 @@
 """Which package files a chapter depends on: every import form, followed through the package."""
 
+import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
 
-from book_build.execution.dependencies import WHOLE_PACKAGE, dependencies, imported_names
+from book_build.execution.dependencies import (
+    WHOLE_PACKAGE,
+    dependencies,
+    drop_stale_outputs,
+    imported_names,
+)
 
 
 @pytest.mark.parametrize(
@@ -96,3 +105,32 @@ def test_a_chapter_depends_on_a_module_it_reaches_in_any_form(tmp_path, cell):
         (root / name).write_text(text)
     found = dependencies(chapter(tmp_path, cell), root, tmp_path / "none.po")
     assert root / "helper.py" in found
+
+
+def test_a_cache_copied_elsewhere_keeps_its_outputs_and_drops_what_went_stale(tmp_path):
+    here = tmp_path / "here"
+    for name in ("one", "two"):
+        (here / "book").mkdir(parents=True, exist_ok=True)
+        (here / "book" / f"{name}.md").write_text(f"# {name}\n")
+        (here / "code" / f"{name}.py").parent.mkdir(exist_ok=True)
+        (here / "code" / f"{name}.py").write_text(f"{name} = 1\n")
+
+    def chapters(root: Path) -> dict[Path, list[Path]]:
+        return {root / "book" / f"{n}.md": [root / "code" / f"{n}.py"] for n in ("one", "two")}
+
+    cache_dir = here / "cache"
+    drop_stale_outputs(cache_dir, chapters(here))  # the first build: nothing cached yet
+    for number, chapter in enumerate(chapters(here)):
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"{number}")])
+        get_cache(str(cache_dir)).cache_notebook_bundle(
+            CacheBundleIn(notebook, str(chapter)), check_validity=False
+        )
+
+    there = tmp_path / "there"
+    shutil.copytree(here, there)
+    assert drop_stale_outputs(there / "cache", chapters(there)) == []
+    (there / "code" / "two.py").write_text("two = 2\n")
+    stale = drop_stale_outputs(there / "cache", chapters(there))
+    assert stale == [there / "book" / "two.md"]
+    kept = get_cache(str(there / "cache")).list_cache_records()
+    assert [Path(record.uri).name for record in kept] == ["one.md"]

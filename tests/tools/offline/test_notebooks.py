@@ -1,10 +1,16 @@
 """Every chapter's notebook, run as a reader runs it.
 
-For each chapter of each edition: the files the page's "Run this chapter yourself" box offers
-are copied from the built site into an empty folder; the notebook runs top to bottom, with
-nbclient, in a fresh virtual environment that holds only Jupyter's kernel (its first cell
-installs the rest, as the page says); every number and figure the page glues must come out the
-same. One environment serves every notebook: installing PyTorch is the slow part.
+For each chapter: the files the page's "Run this chapter yourself" box offers are copied from
+the built site into an empty folder; the notebook runs top to bottom, with nbclient, in a fresh
+virtual environment that holds only Jupyter's kernel (its first cell installs the rest, as the
+page says); every number and figure the page glues must come out the same. One environment
+serves every notebook: installing PyTorch is the slow part.
+
+Each chapter runs in one edition, the editions taking turns down the table of contents, so
+every edition's notebooks and the wheel's catalogs are run as downloaded: the code of a
+chapter's notebooks is the same in every edition but for ``DESCENT_LANG`` and comments (checked
+for every chapter below), and the site's build has already run each chapter in each edition.
+``--chapter NAME`` runs that chapter's notebook in every edition.
 
 This machine reaches no index but PyPI, so the reader's environment keeps pip's own extra index
 (where the local CPU wheel of PyTorch is) instead of PyTorch's, through PIP_EXTRA_INDEX_URL, which
@@ -178,8 +184,20 @@ def assert_shows_what_the_page_shows(notebook, glued: dict, source: str) -> None
         assert printed(value, spec) == expected, f"{name}: {printed(value, spec)} != {expected}"
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("chapter", CHAPTERS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The editions a reader's run of each chapter covers: every one for ``--chapter``, else the
+    editions in turn (chapter i in edition i mod n)."""
+    if metafunc.definition.name != "test_a_reader_runs_the_chapter_as_its_page_says":
+        return
+    every = metafunc.config.getoption("chapter")
+    runs = [
+        (lang, chapter)
+        for i, chapter in enumerate(CHAPTERS)
+        for lang in (LANGUAGES if every else [LANGUAGES[i % len(LANGUAGES)]])
+    ]
+    metafunc.parametrize(("lang", "chapter"), runs, ids=[f"{c}-{lang}" for lang, c in runs])
+
+
 def test_a_reader_runs_the_chapter_as_its_page_says(site, reader, tmp_path, lang, chapter):
     page = site / lang / f"{chapter}.html"
     offered = box(page)
@@ -274,15 +292,21 @@ def test_the_notebook_holds_the_chapter_and_not_the_build(site, lang, chapter):
     assert "myst_nb" not in code
 
 
-def test_two_notebooks_of_the_same_chapter_differ_only_in_their_words(site):
-    english, spanish = (site_notebook(site, lang, "gradient-descent") for lang in ("en", "es"))
-    code = [[c.source for c in nb.cells if c.cell_type == "code"] for nb in (english, spanish)]
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != project.source_language()])
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_the_notebooks_of_a_chapter_differ_only_in_their_words(site, lang, chapter):
+    """So that one edition's run as downloaded (above) vouches for the code of the others."""
+    source = project.source_language()
+    code = [
+        [c.source for c in site_notebook(site, edition, chapter).cells if c.cell_type == "code"]
+        for edition in (source, lang)
+    ]
     # The code is the same but for DESCENT_LANG; only comments are in the edition's language.
     assert len(code[0]) == len(code[1])
-    for source, translated in zip(code[0], code[1], strict=True):
-        translated = translated.replace('"es"', '"en"')
-        assert translated == source or listings.same_code(source, translated)
-    assert code[1] != code[0]  # and some comment is Spanish
+    for original, translated in zip(code[0], code[1], strict=True):
+        translated = translated.replace(f'"{lang}"', f'"{source}"')
+        assert translated == original or listings.same_code(original, translated)
+    assert code[1] != code[0]  # DESCENT_LANG at least
 
 
 # --- Publishing -------------------------------------------------------------------------------

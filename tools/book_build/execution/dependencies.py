@@ -138,16 +138,18 @@ def fingerprint(files: list[Path]) -> str:
 
 
 def drop_stale_outputs(cache_dir: Path, chapters: dict[Path, list[Path]]) -> list[Path]:
-    """Remove the cached outputs of every chapter whose dependencies changed; return those."""
+    """Remove the cached outputs of every chapter whose dependencies changed; return those.
+    Chapters go by file name (they share one folder), not by path: a cache copied with the
+    project to another folder stays valid, and still drops what goes stale there."""
     stamps = cache_dir / "fingerprints.json"
     old = json.loads(stamps.read_text()) if stamps.exists() else {}
-    new = {str(chapter): fingerprint(files) for chapter, files in chapters.items()}
-    stale = [chapter for chapter in chapters if old.get(str(chapter)) != new[str(chapter)]]
+    new = {chapter.name: fingerprint(files) for chapter, files in chapters.items()}
+    stale = [chapter for chapter in chapters if old.get(chapter.name) != new[chapter.name]]
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = get_cache(str(cache_dir))
-    stale_uris = {str(chapter) for chapter in stale}
+    stale_names = {chapter.name for chapter in stale}
     for record in cache.list_cache_records():
-        if record.uri in stale_uris:
+        if Path(record.uri).name in stale_names:
             cache.remove_cache(record.pk)
     stamps.write_text(json.dumps(new, indent=1, sort_keys=True))
     return stale
