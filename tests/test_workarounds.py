@@ -2,6 +2,7 @@
 then the workaround (named in the assertion's message) can go."""
 
 import inspect
+import json
 from pathlib import Path
 
 import jupyter_client.connect
@@ -160,4 +161,33 @@ def test_the_search_button_still_hides_its_visible_text_behind_an_aria_label():
     assert "aria-label=\"{{ _('Search') }}\"" in button and "kbd-shortcut" in button, (
         "pydata-sphinx-theme's search button changed its label: "
         "book/_templates/search-button-field.html may go if its name now includes what it shows"
+    )
+
+
+def search_index(app: SphinxTestApp) -> dict:
+    text = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def test_sphinx_still_forgets_index_entries_of_unwritten_pages(tmp_path):
+    pages = {
+        "conf.py": "html_theme = 'basic'\n",
+        "index.rst": "Book\n====\n\n.. toctree::\n\n   terms\n   other\n",
+        "terms.rst": "Terms\n=====\n\n.. glossary::\n\n   epoch\n      a pass.\n",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    indexes = []
+    for prose in ("Some prose.", "Other prose."):  # the second build writes terms.rst no more
+        (tmp_path / "other.rst").write_text(f"Other\n=====\n\n{prose}\n", encoding="utf-8")
+        app = SphinxTestApp("html", srcdir=tmp_path, status=None, warning=None)
+        try:
+            app.build()
+            indexes.append(search_index(app)["indexentries"])
+        finally:
+            app.cleanup()
+    assert indexes[0] == {"epoch": [[2, "term-epoch", True]]}
+    assert indexes[1] == {}, (
+        "Sphinx keeps the index entries of pages it does not write again (sphinx#12599 fixed?): "
+        "remove tools/book_build/web/search.py and its row of the pipeline"
     )

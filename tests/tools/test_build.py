@@ -1,5 +1,6 @@
 """The build's behaviour, on a tiny copy of the project: execution, caches, bad input."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -237,6 +238,23 @@ def test_pages_link_static_files_with_the_same_checksums_after_clean_and_increme
     gone = {link.split("?")[0] for link in clean} - {link.split("?")[0] for link in now}
     assert len(gone) == 1 and next(iter(gone)).startswith("_static/bundles/"), gone
     assert not (site / gone.pop()).exists()  # the old bundle is removed
+
+
+def test_the_search_still_finds_the_glossary_after_an_incremental_build(mini_book):
+    """Sphinx forgets the index entries of the pages it does not write again (web/search.py)."""
+    mini_book.write("index.md", "# Mini book\n\n```{toctree}\nchapter\nterms\n```\n")
+    mini_book.write("terms.md", "# Terms\n\n```{glossary}\nwarmup\n  A slow start.\n```\n")
+
+    def entries() -> dict:
+        assert mini_book.build("en").returncode == 0
+        text = (mini_book.root / "_build" / "html" / "en" / "searchindex.js").read_text()
+        return json.loads(text[text.index("(") + 1 : text.rindex(")")])["indexentries"]
+
+    clean = entries()
+    assert list(clean) == ["warmup"]
+    chapter = mini_book.root / "book" / "chapter.md"
+    chapter.write_text(chapter.read_text().replace("Some prose.", "Other prose."))
+    assert entries() == clean  # terms.md was not written again
 
 
 def test_a_page_removed_from_the_book_is_no_longer_published(tmp_path, monkeypatch):

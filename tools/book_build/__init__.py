@@ -26,6 +26,7 @@ web/             the page a reader's browser gets
   policy           a strict Content-Security-Policy, every script a deferred file
   bundles          a page's stylesheets as one file, its scripts as a few
   static_versions  ?v= checksums the same after clean and incremental builds
+  search           the search index keeps the glossary after incremental builds
   assets           font subsets and checksums for the files those parts write
   questions        "Check yourself" questions that the page marks by itself
   explorers        sliders over figures computed by the package

@@ -18,6 +18,7 @@ from book_build.web import (
     player,
     policy,
     questions,
+    search,
     static_versions,
 )  # fmt: skip
 
@@ -36,6 +37,7 @@ LAST = [  # loaded after the parts: their tags follow the parts' own in a page's
 PARTS = [  # every module that takes part in a Sphinx build
     mathml, icons, player, images, policy, bundles, static_versions, editions, glue, listings,
     parallel, foreign, downloads, explorers, questions, books, references, addresses, outputs,
+    search,
 ]  # fmt: skip
 
 # Transforms run on each page's doctree as Sphinx reads it, by priority. Sphinx's own
@@ -102,6 +104,7 @@ EVENTS = [
     ("html-page-context", 600, addresses.alternates),  # after the language links, OpenGraph
     ("html-page-context", 900, policy.apply_policy),
     ("html-page-context", 950, bundles.bundle_page),
+    ("html-collect-pages", 500, search.keep_index_entries),  # before Sphinx writes the index
     ("build-finished", 500, bundles.drop_unused),
     ("build-finished", 500, downloads.write_downloads),
     ("build-finished", 500, books.copy_downloads),

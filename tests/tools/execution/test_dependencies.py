@@ -119,7 +119,9 @@ def test_a_cache_copied_elsewhere_keeps_its_outputs_and_drops_what_went_stale(tm
         return {root / "book" / f"{n}.md": [root / "code" / f"{n}.py"] for n in ("one", "two")}
 
     cache_dir = here / "cache"
-    drop_stale_outputs(cache_dir, chapters(here))  # the first build: nothing cached yet
+    drop_stale_outputs(
+        cache_dir, here / "book", chapters(here)
+    )  # the first build: nothing cached yet
     for number, chapter in enumerate(chapters(here)):
         notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"{number}")])
         get_cache(str(cache_dir)).cache_notebook_bundle(
@@ -128,9 +130,9 @@ def test_a_cache_copied_elsewhere_keeps_its_outputs_and_drops_what_went_stale(tm
 
     there = tmp_path / "there"
     shutil.copytree(here, there)
-    assert drop_stale_outputs(there / "cache", chapters(there)) == []
+    assert drop_stale_outputs(there / "cache", there / "book", chapters(there)) == []
     (there / "code" / "two.py").write_text("two = 2\n")
-    stale = drop_stale_outputs(there / "cache", chapters(there))
+    stale = drop_stale_outputs(there / "cache", there / "book", chapters(there))
     assert stale == [there / "book" / "two.md"]
     kept = get_cache(str(there / "cache")).list_cache_records()
     assert [Path(record.uri).name for record in kept] == ["one.md"]

@@ -6,7 +6,7 @@ virtual environment that holds only Jupyter's kernel (its first cell installs th
 page says); every number and figure the page glues must come out the same. One environment
 serves every notebook: installing PyTorch is the slow part.
 
-Each chapter runs in one edition, the editions taking turns down the table of contents, so
+Each chapter runs in one edition, the editions taking turns in the order of the chapters, so
 every edition's notebooks and the wheel's catalogs are run as downloaded: the code of a
 chapter's notebooks is the same in every edition but for ``DESCENT_LANG`` and comments (checked
 for every chapter below), and the site's build has already run each chapter in each edition.

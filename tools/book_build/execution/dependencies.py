@@ -137,14 +137,17 @@ def fingerprint(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def drop_stale_outputs(cache_dir: Path, chapters: dict[Path, list[Path]]) -> list[Path]:
+def drop_stale_outputs(cache_dir: Path, book: Path, chapters: dict[Path, list[Path]]) -> list[Path]:
     """Remove the cached outputs of every chapter whose dependencies changed; return those.
-    Chapters go by file name (they share one folder), not by path: a cache copied with the
-    project to another folder stays valid, and still drops what goes stale there."""
+    Chapters go by their path in ``book``, not on the disk: a cache copied with the project to
+    another folder stays valid there, and still drops what goes stale. (A record goes by its
+    file name: a same-named chapter in another folder of the book may run again, never keep a
+    stale output.)"""
     stamps = cache_dir / "fingerprints.json"
     old = json.loads(stamps.read_text()) if stamps.exists() else {}
-    new = {chapter.name: fingerprint(files) for chapter, files in chapters.items()}
-    stale = [chapter for chapter in chapters if old.get(chapter.name) != new[chapter.name]]
+    key = {chapter: chapter.relative_to(book).as_posix() for chapter in chapters}
+    new = {key[chapter]: fingerprint(files) for chapter, files in chapters.items()}
+    stale = [chapter for chapter in chapters if old.get(key[chapter]) != new[key[chapter]]]
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = get_cache(str(cache_dir))
     stale_names = {chapter.name for chapter in stale}

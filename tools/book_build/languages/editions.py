@@ -57,7 +57,9 @@ def setup_edition(app: Sphinx, config: Config) -> None:
     # One cache per edition, wherever the HTML goes (book, serve, and the extraction of
     # messages, which runs the English chapters so that glued figures and captions exist).
     cache = project.execution_cache(lang)
-    for chapter in dependencies.drop_stale_outputs(cache, app.chapter_dependencies):
+    for chapter in dependencies.drop_stale_outputs(
+        cache, Path(app.srcdir), app.chapter_dependencies
+    ):
         logger.info(f"[editions] {chapter.name}: its package code changed, it will run again")
     config.nb_execution_cache_path = str(cache)
 
