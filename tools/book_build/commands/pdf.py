@@ -11,7 +11,8 @@ which
 copy them beside the pages.
 
 Two builds of the same commit give the same bytes: every date is the last commit's
-(``SOURCE_DATE_EPOCH``, which Sphinx, matplotlib and xdvipdfmx read), and nothing is random.
+(``SOURCE_DATE_EPOCH``, which Sphinx and xdvipdfmx read; the figures' own PDFs carry one fixed
+date, whichever build ran their chapter: ``execution/kernels.py``), and nothing is random.
 """
 
 import os

@@ -52,6 +52,10 @@ def install_kernelspec(jupyter_dir: Path, name: str = "python3") -> Path:
         "argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}", *formats],
         "display_name": "Python 3",
         "language": "python",
+        # A figure's PDF dates itself by SOURCE_DATE_EPOCH: one date whichever command ran the
+        # chapter (the site's build, 0; the PDF's, the last commit's), so the cached figures,
+        # and the PDF made from them, do not depend on which build ran first.
+        "env": {"SOURCE_DATE_EPOCH": "0"},
         "metadata": {"kernel_provisioner": {"provisioner_name": PROVISIONER}},
     }
     folder = jupyter_dir / "kernels" / name
