@@ -315,7 +315,6 @@ def test_each_question_marks_a_right_and_a_wrong_answer_by_keyboard(
     context = browser.new_context(locale="en-US")
     page = watched(context.new_page())
     visit(page, f"{strict_url}/{lang}/{name}.html")
-    page.evaluate("() => window.MathJax?.startup?.promise")  # math typeset, as a reader sees it
     forms = page.locator("form.question")
     assert 3 <= forms.count() <= 4, f"{name} has {forms.count()} questions"
     for i in range(forms.count()):

@@ -178,18 +178,16 @@ def test_a_missing_python_package_names_the_chapter_and_the_module(mini_book):
 def test_a_clean_build_in_another_folder_gives_the_same_site_byte_for_byte(site, tmp_path):
     """The whole site, both editions, built from scratch elsewhere, against the book's own
     build (itself a clean build on a fresh checkout, as in CI; incremental builds give the same
-    files, see the ?v= test below). The PDF and ePub the site was built with are its inputs.
-
-    The source edition runs every chapter again. A translated edition runs the same code with
-    other words (tests/tools/offline/test_notebooks.py checks it), so its executed outputs come
-    with the copy, and what is rebuilt from them is everything Sphinx does."""
+    files, see the ?v= test below). Its inputs are the PDF and ePub the site was built with,
+    and the chapters' executed outputs: that a chapter run again elsewhere gives the same
+    outputs, byte for byte, is checked by running it as a reader does
+    (tests/tools/offline/test_notebooks.py). What is rebuilt here is everything Sphinx does."""
     project.copy_project(tmp_path)
     if project.BOOKS.exists():
         shutil.copytree(project.BOOKS, tmp_path / "_build" / "pdf")
     for lang in project.languages():
-        if lang != project.source_language():
-            cache = project.execution_cache(lang)
-            shutil.copytree(cache, tmp_path / cache.relative_to(project.REPO))
+        cache = project.execution_cache(lang)
+        shutil.copytree(cache, tmp_path / cache.relative_to(project.REPO))
     result = run_build(tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
 

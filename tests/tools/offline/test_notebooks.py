@@ -3,8 +3,10 @@
 For each chapter: the files the page's "Run this chapter yourself" box offers are copied from
 the built site into an empty folder; the notebook runs top to bottom, with nbclient, in a fresh
 virtual environment that holds only Jupyter's kernel (its first cell installs the rest, as the
-page says); every number and figure the page glues must come out the same. One environment
-serves every notebook: installing PyTorch is the slow part.
+page says); every output the page shows must come out the same, byte for byte (numbers as the
+page prints them). So this is where the chapters' outputs are shown to be reproducible: run
+again, elsewhere, from the wheel. One environment serves every notebook: installing PyTorch is
+the slow part.
 
 Each chapter runs in one edition, the editions taking turns in the order of the chapters, so
 every edition's notebooks and the wheel's catalogs are run as downloaded: the code of a
@@ -18,9 +20,7 @@ the notebook's first cell leaves alone when it is set.
 """
 
 import ast
-import base64
 import functools
-import io
 import json
 import os
 import re
@@ -33,9 +33,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import nbformat
-import numpy as np
 import pytest
-from matplotlib.image import imread
 
 from book_build import project
 from book_build.languages import listings
@@ -144,15 +142,6 @@ def shown(notebook: nbformat.NotebookNode) -> dict[str, list[dict]]:
     return found
 
 
-def pixels(png_base64: str) -> np.ndarray:
-    return imread(io.BytesIO(base64.b64decode(png_base64)), format="png")
-
-
-# A figure may differ from the page's by a pixel's shading: a least-squares solution computed
-# by MKL can change in its last bit from one run to the next, wherever it runs. A label in
-# another language, a moved line or a different curve differs by far more.
-SAME_FIGURE_RMS = 0.005
-
 # How a page prints a glued value: {glue:text}`name:spec`, or whole with {glue}, {glue:any}
 PRINTED = re.compile(r"\{glue(?::text|:any|:)?\}`([\w-]+)(?::([^`]*))?`")
 
@@ -167,21 +156,45 @@ def printed(text_plain: str, spec: str, lang: str | None = None) -> str:
 
 def assert_shows_what_the_page_shows(notebook, glued: dict, source: str) -> None:
     """Every value the page glues is shown, named; every number the page prints, the same;
-    every figure, the same picture (labels in the same language)."""
+    every figure, the same image, byte for byte (labels in the same language)."""
     outputs = shown(notebook)
     for name, data in glued.items():
         assert name in outputs, f"the page glues {name!r}; the notebook never shows it"
-        if "image/png" in data:
-            page = pixels(data["image/png"])
-            mine = [pixels(m["image/png"]) for m in outputs[name] if "image/png" in m]
-            distances = [np.sqrt(np.mean((m - page) ** 2)) for m in mine if m.shape == page.shape]
-            assert distances and min(distances) < SAME_FIGURE_RMS, f"{name!r} is not the page's"
+        if "image/png" in data:  # the page keeps a PDF too, for the book on paper
+            figures = [mine.get("image/png") for mine in outputs[name]]
+            assert data["image/png"] in figures, f"{name!r} is not the page's figure"
         elif set(data) != {"text/plain"}:
-            assert any(mine == data for mine in outputs[name]), name
+            assert any(mine == data for mine in outputs[name]), f"{name!r} is not the page's"
     for name, spec in PRINTED.findall(source):
         value = outputs[name][0]["text/plain"].removeprefix(f"{name} = ")
         expected = printed(glued[name]["text/plain"], spec)
         assert printed(value, spec) == expected, f"{name}: {printed(value, spec)} != {expected}"
+
+
+def executed(root: Path, lang: str, page: str) -> nbformat.NotebookNode:
+    """The page's notebook as the build ran it (myst-nb keeps a copy)."""
+    path = root / "_build" / "editions" / lang / "jupyter_execute" / f"{page}.ipynb"
+    return nbformat.read(path, as_version=4)
+
+
+def unglued(cell: nbformat.NotebookNode) -> list:
+    """What a code cell shows besides glued values (checked by name): the data of each result
+    and display, then all it printed (the build merges a cell's printing into one output)."""
+    kept = [o for o in cell.outputs if not {"scrapbook", "descent"} & set(o.get("metadata", {}))]
+    printed = "".join(o.text for o in kept if o.output_type == "stream" and o.name == "stdout")
+    return [o.data for o in kept if "data" in o] + ([printed] if printed else [])
+
+
+def assert_same_other_outputs(notebook, page) -> None:
+    """Every other output of the page's cells, byte for byte. The page's code cells are the
+    notebook's, in order, but for its setup cell (the first) and the cells that show a glued
+    figure (``paste``)."""
+    ran = [c for c in notebook.cells if c.cell_type == "code"][1:]
+    mine = [c for c in ran if not c.source.startswith("paste(")]
+    theirs = [c for c in page.cells if c.cell_type == "code"]
+    assert len(mine) == len(theirs), "the notebook's code cells are not the page's"
+    for cell, page_cell in zip(mine, theirs, strict=True):
+        assert unglued(cell) == unglued(page_cell), f"not the page's output:\n{cell.source}"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -211,6 +224,7 @@ def test_a_reader_runs_the_chapter_as_its_page_says(site, reader, tmp_path, lang
     notebook = run_notebook(folder / f"{chapter}.ipynb", reader)
     source = (project.BOOK / f"{chapter}.md").read_text(encoding="utf-8")
     assert_shows_what_the_page_shows(notebook, glue_of(REPO, lang, chapter), source)
+    assert_same_other_outputs(notebook, executed(REPO, lang, chapter))
 
 
 # --- The notebook's words ---------------------------------------------------------------------
