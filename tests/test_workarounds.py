@@ -2,7 +2,6 @@
 then the workaround (named in the assertion's message) can go."""
 
 import inspect
-import json
 from pathlib import Path
 
 import jupyter_client.connect
@@ -17,6 +16,7 @@ from docutils import nodes
 from docutils.utils import new_document
 from myst_nb.ext.glue.utils import RetrievalError, retrieve_glue_data
 from sphinx.builders import _epub_base
+from sphinx.search import js_index
 from sphinx.testing.util import SphinxTestApp
 
 
@@ -164,11 +164,6 @@ def test_the_search_button_still_hides_its_visible_text_behind_an_aria_label():
     )
 
 
-def search_index(app: SphinxTestApp) -> dict:
-    text = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
-
-
 def test_sphinx_still_forgets_index_entries_of_unwritten_pages(tmp_path):
     pages = {
         "conf.py": "html_theme = 'basic'\n",
@@ -183,7 +178,8 @@ def test_sphinx_still_forgets_index_entries_of_unwritten_pages(tmp_path):
         app = SphinxTestApp("html", srcdir=tmp_path, status=None, warning=None)
         try:
             app.build()
-            indexes.append(search_index(app)["indexentries"])
+            index = js_index.loads((app.outdir / "searchindex.js").read_text(encoding="utf-8"))
+            indexes.append(index["indexentries"])
         finally:
             app.cleanup()
     assert indexes[0] == {"epoch": [[2, "term-epoch", True]]}

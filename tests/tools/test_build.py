@@ -1,11 +1,12 @@
 """The build's behaviour, on a tiny copy of the project: execution, caches, bad input."""
 
-import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from sphinx.search import js_index
 
 from book_build import project
 from book_build.commands.build import drop_removed_pages, python_problem
@@ -246,7 +247,7 @@ def test_the_search_still_finds_the_glossary_after_an_incremental_build(mini_boo
     def entries() -> dict:
         assert mini_book.build("en").returncode == 0
         text = (mini_book.root / "_build" / "html" / "en" / "searchindex.js").read_text()
-        return json.loads(text[text.index("(") + 1 : text.rindex(")")])["indexentries"]
+        return js_index.loads(text)["indexentries"]
 
     clean = entries()
     assert list(clean) == ["warmup"]

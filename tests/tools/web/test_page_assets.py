@@ -313,14 +313,13 @@ def test_an_explorer_on_paper_is_a_still_of_its_first_state(lr_explorer):
 
     from book_build.paper import stills
 
-    explorer = lr_explorer
-    widget = explorer.widget()
+    widget = lr_explorer.widget()
     document, alt, share = stills.still_svg(widget)
     assert share == 1.0  # three panels: the width of the page
-    first = explorer.states[explorer.default_index()]
+    first = lr_explorer.states[lr_explorer.default_index()]
     assert "var(" not in document and first["summary"] in document
-    assert all(text in document for _css, text in explorer.legend)
-    assert alt == " ".join(svg.label for svg in explorer.svgs)
+    assert all(text in document for _css, text in lr_explorer.legend)
+    assert alt == " ".join(svg.label for svg in lr_explorer.svgs)
     panels = sum(panel["width"] for panel in widget["panels"])
     with Image.open(io.BytesIO(stills.still_png(document))) as still:
         assert still.width >= panels * stills.SCALE
