@@ -12,15 +12,16 @@ import hashlib
 import io
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import imageio_ffmpeg
-import numpy as np
 from docutils import nodes
-from matplotlib.figure import Figure
 from sphinx.locale import get_translation
 
 from book_build import project
 from descent.outputs import PlayerData
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _ = get_translation(project.BUILD_CATALOG)
 
@@ -37,8 +38,13 @@ def frame_numbers(count: int, shown: int = FRAMES_SHOWN) -> list[int]:
     return [round(i * (count - 1) / (shown - 1)) for i in range(shown)]
 
 
-def decode_frames(video: bytes) -> list[np.ndarray]:
+# Imported where a strip is made, not above: every Sphinx process of every builder imports
+# this module, and matplotlib alone would add half a second to each one's start.
+def decode_frames(video: bytes) -> "list[np.ndarray]":
     """Every frame of an MP4 video, as RGB arrays (ffmpeg's decoding is exact)."""
+    import imageio_ffmpeg
+    import numpy as np
+
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "video.mp4"
         path.write_bytes(video)
@@ -48,8 +54,11 @@ def decode_frames(video: bytes) -> list[np.ndarray]:
         return [np.frombuffer(raw, np.uint8).reshape(height, width, 3) for raw in reader]
 
 
-def draw_strip(frames: list[np.ndarray], steps: list[int], fmt: str) -> bytes:
+def draw_strip(frames: "list[np.ndarray]", steps: list[int], fmt: str) -> bytes:
     """The frames side by side, each labelled with its step, as ``fmt`` (pdf or png) bytes."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
     height, width = frames[0].shape[:2]
     frame_width = STRIP_WIDTH / len(frames)
     fig = Figure(figsize=(STRIP_WIDTH, frame_width * height / width + 0.3))
