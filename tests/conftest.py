@@ -176,6 +176,13 @@ def package_wheel(tmp_path_factory) -> Path:
     return Path(once(tmp_path_factory, "wheel", lambda: str(wheel.build_wheel())))
 
 
+# What makes a page a notebook the build executes (myst-nb's front matter), as a chapter has it.
+NOTEBOOK = (
+    "---\nfile_format: mystnb\n"
+    "kernelspec: {name: python3, display_name: Python 3, language: python}\n---\n\n"
+)
+
+
 class MiniBook:
     """A copy of the project's machinery (tools, config, templates, package, catalogs) with a
     tiny book, so a test can break one thing and build in seconds."""
@@ -205,12 +212,13 @@ class MiniBook:
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
 
+    def write_notebook(self, name: str, text: str) -> Path:
+        """``book/name``, a page the build executes: the chapters' front matter, then ``text``."""
+        return self.write(name, NOTEBOOK + textwrap.dedent(text))
+
     def write_chapter(self, cell: str, name: str = "chapter") -> Path:
-        return self.write(
-            f"{name}.md",
-            "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n"
-            f"  language: python\n---\n\n# A chapter\n\nSome prose.\n\n```{{code-cell}} ipython3\n"
-            f"{cell}\n```\n",
+        return self.write_notebook(
+            f"{name}.md", f"# A chapter\n\nSome prose.\n\n```{{code-cell}} ipython3\n{cell}\n```\n"
         )
 
     def write_catalog(self, page: str, translations: dict[str, str], lang: str = "es") -> Path:

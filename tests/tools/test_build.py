@@ -101,14 +101,9 @@ def test_a_malformed_catalog_stops_the_build_with_file_and_line(mini_book):
 
 
 def test_a_glued_value_survives_translation(mini_book):
-    mini_book.write(
+    mini_book.write_notebook(
         "chapter.md",
         """\
-        ---
-        file_format: mystnb
-        kernelspec: {name: python3, display_name: Python 3, language: python}
-        ---
-
         # A chapter
 
         ```{code-cell} ipython3

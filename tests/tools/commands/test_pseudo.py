@@ -49,14 +49,7 @@ def test_display_math_is_kept():
     assert not pseudo.is_math("On Windows, write <code>.venv\\Scripts\\</code>.")
 
 
-CHAPTER = """---
-file_format: mystnb
-kernelspec:
-  name: python3
-  display_name: Python 3
-  language: python
----
-
+CHAPTER = """\
 # A chapter
 
 Some prose about {glue:text}`points` points.
@@ -96,7 +89,7 @@ MESSAGES = [
 
 
 def pseudo_check(mini_book, plant: str = "") -> subprocess.CompletedProcess:
-    mini_book.write("chapter.md", CHAPTER.replace("PLANT", plant))
+    mini_book.write_notebook("chapter.md", CHAPTER.replace("PLANT", plant))
     mini_book.write_catalog("index", {"Mini book": ""})
     mini_book.write_catalog("chapter", dict.fromkeys(MESSAGES, ""))
     return subprocess.run(

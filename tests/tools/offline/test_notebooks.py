@@ -346,11 +346,6 @@ def test_an_unpublished_book_links_to_no_other_host(site, lang):
 
 
 GLUED_CHAPTER = """\
----
-file_format: mystnb
-kernelspec: {name: python3, display_name: Python 3, language: python}
----
-
 # A chapter
 
 ```{code-cell} ipython3
@@ -400,7 +395,7 @@ def test_a_published_book_offers_colab_and_binder_and_installs_from_its_site(
     mini_book, reader, site_server, tmp_path
 ):
     url, serve, requests = site_server
-    mini_book.write("chapter.md", GLUED_CHAPTER)
+    mini_book.write_notebook("chapter.md", GLUED_CHAPTER)
     env = {"BOOK_SITE_URL": url, "BOOK_REPOSITORY": "readers/descent-book"}
     result = mini_book.build("en", env=env)
     assert result.returncode == 0, result.stdout[-3000:]
