@@ -32,6 +32,7 @@ import os  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from book_build import project  # noqa: E402
@@ -64,24 +65,31 @@ def relay(stream, prefix: str) -> None:
 ONE_THREAD = {"OMP_NUM_THREADS": "1"}
 
 
-def build_editions(langs: list[str]) -> dict[str, int]:
-    """Run one sphinx-build per edition, all at once (they share nothing); return exit codes."""
+def build_editions(langs: list[str], first: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Build each edition in a thread of its own, all at once (they share nothing), and publish
+    each one that succeeds as soon as it does; return the exit codes. ``first(lang)``, if given,
+    runs in the edition's thread before its pages (the PDF command builds its books there): an
+    edition never waits for another, and no core idles while the slower one finishes."""
     env = {**ONE_THREAD, **os.environ, "PYTHONHASHSEED": "0", **project.UNDATED}
-    procs = {
-        lang: subprocess.Popen(
-            sphinx_command(lang),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+    codes = dict.fromkeys(langs, 1)  # failed, until an edition is built and published
+
+    def build(lang: str) -> None:
+        if first:
+            first(lang)
+        proc = subprocess.Popen(
+            sphinx_command(lang), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env=env,
         )  # fmt: skip
-        for lang in langs
-    }
-    relays = [threading.Thread(target=relay, args=(p.stdout, lang)) for lang, p in procs.items()]
-    for thread in relays:
+        relay(proc.stdout, lang)
+        code = proc.wait()
+        if code == 0:
+            publish(lang)
+        codes[lang] = code
+
+    threads = [threading.Thread(target=build, args=(lang,)) for lang in langs]
+    for thread in threads:
         thread.start()
-    codes = {lang: proc.wait() for lang, proc in procs.items()}
-    for thread in relays:
+    for thread in threads:
         thread.join()
     return codes
 
@@ -147,7 +155,8 @@ def editions_asked(argv: list[str]) -> list[str]:
     return argv or list(editions)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], first: Callable[[str], None] | None = None) -> int:
+    """Build the editions ``argv`` names (every one when none); ``first``: see build_editions."""
     editions = project.languages()
     langs = editions_asked(argv)
     # The package's wheel, which every edition offers beside its notebooks: built once, here,
@@ -157,11 +166,8 @@ def main(argv: list[str]) -> int:
     except (RuntimeError, catalogs.CatalogError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    codes = build_editions(langs)
     project.SITE.mkdir(parents=True, exist_ok=True)
-    for lang in langs:
-        if codes[lang] == 0:
-            publish(lang)
+    codes = build_editions(langs, first)
     landing = write_landing_page(project.SITE, editions)
     root = write_published_root(project.SITE, project.site_url(), published_pages())
     for page in [landing, project.SITE / LANDING_SCRIPT] * bool(landing) + root:

@@ -6,9 +6,8 @@ Each edition, side by side as in ``book_build.commands.build``, goes through Sph
 latexmk with XeLaTeX, and Sphinx's ePub builder, in ``_build/editions/<lang>/`` with doctrees
 of their own but the edition's execution cache: chapters that the HTML build has run do not
 run again. Only an edition whose PDF and ePub both build replaces ``_build/pdf/<lang>/``.
-Then ``book_build.commands.build`` builds the HTML editions, whose pages link to these files and
-which
-copy them beside the pages.
+Then, in the same thread, ``book_build.commands.build`` builds the edition's pages, which link
+to these files and copy them beside the pages.
 
 Two builds of the same commit give the same bytes: every date is the last commit's
 (``SOURCE_DATE_EPOCH``, which Sphinx and xdvipdfmx read; the figures' own PDFs carry one fixed
@@ -20,7 +19,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -136,20 +134,14 @@ def main(argv: list[str]) -> int:
         "PYTHONHASHSEED": "0",
         "SOURCE_DATE_EPOCH": source_date(),
     }
-    results: dict[str, bool] = {}
+    results = dict.fromkeys(langs, False)  # until an edition's books are built
 
-    def build_edition(lang: str) -> None:
+    def books(lang: str) -> None:
         results[lang] = build_books(lang, env)
-
-    threads = [threading.Thread(target=build_edition, args=(lang,)) for lang in langs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for lang in langs:
         state = "built" if results[lang] else "FAILED, the last good files were kept"
         print(f"{lang}: PDF and ePub {state} -> {project.BOOKS / lang}")
-    site = build.main(langs)  # the pages link to the files and copy them
+
+    site = build.main(langs, first=books)  # each edition's pages link to its files, and copy them
     return 1 if site or not all(results.values()) else 0
 
 
