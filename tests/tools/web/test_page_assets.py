@@ -231,6 +231,13 @@ def test_text_files_get_compressed_copies_and_others_do_not(tmp_path):
     assert gzip.decompress((tmp_path / "page.html.gz").read_bytes()) == b"<p>changed</p>"
 
 
+def test_a_file_that_is_not_published_gets_no_compressed_copies(tmp_path):
+    (tmp_path / "page.html").write_text("<p>hello</p>")
+    (tmp_path / "icons.js").write_text("var icons;")
+    assert assets.precompress(tmp_path, skip=("icons.js*",)) == 1
+    assert not (tmp_path / "icons.js.br").exists()
+
+
 def test_compressed_copies_are_the_same_on_every_run(tmp_path):
     for folder in ("one", "two"):
         (tmp_path / folder).mkdir()

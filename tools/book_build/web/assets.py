@@ -1,6 +1,7 @@
 """Files the build writes: font subsets, checksums for URLs, compressed copies of the site; and
 which builder writes the website."""
 
+import fnmatch
 import gzip
 import zlib
 from io import BytesIO
@@ -51,13 +52,16 @@ def write_if_changed(path: Path, data: bytes) -> None:
 TEXT_SUFFIXES = {".html", ".css", ".js", ".svg", ".json", ".txt", ".xml", ".ipynb"}
 
 
-def precompress(folder: Path) -> int:
+def precompress(folder: Path, skip: tuple[str, ...] = ()) -> int:
     """Write ``name.gz`` and ``name.br`` beside each text file of ``folder`` (recursively), for
     hosts that serve a precompressed copy (nginx's gzip_static and brotli_static, Caddy's
-    precompressed, ...). A copy newer than its file is kept, so a rebuild compresses only what
-    changed. Returns the number of files compressed."""
+    precompressed, ...), but files whose name matches a pattern of ``skip``. A copy newer than
+    its file is kept, so a rebuild compresses only what changed. Returns the number of files
+    compressed."""
     count = 0
     for path in sorted(folder.rglob("*")):
+        if any(fnmatch.fnmatch(path.name, pattern) for pattern in skip):
+            continue
         if path.suffix in TEXT_SUFFIXES and path.is_file():
             count += precompress_file(path)
     return count
