@@ -35,6 +35,7 @@ web/             the page a reader's browser gets
   landing          the site's root: landing page, sitemap, root 404
 paper/           the PDF and the ePub
   books            each edition's PDF and ePub (titles, files, links from the pages)
+  equations        the ePub's equations as images, all drawn in one LaTeX run
   frames           an animation as a strip of frames on paper
   stills           an explorer's first state as one picture (librsvg)
 offline/         what a reader takes away

@@ -7,7 +7,7 @@ from sphinx.application import Sphinx
 from book_build.execution import outputs
 from book_build.languages import editions, foreign, glue, listings, parallel, references
 from book_build.offline import downloads
-from book_build.paper import books
+from book_build.paper import books, equations
 from book_build.web import (
     addresses,
     bundles,
@@ -36,8 +36,8 @@ LAST = [  # loaded after the parts: their tags follow the parts' own in a page's
 
 PARTS = [  # every module that takes part in a Sphinx build
     mathml, icons, player, images, policy, bundles, static_versions, editions, glue, listings,
-    parallel, foreign, downloads, explorers, questions, books, references, addresses, outputs,
-    search,
+    parallel, foreign, downloads, explorers, questions, books, equations, references, addresses,
+    outputs, search,
 ]  # fmt: skip
 
 # Transforms run on each page's doctree as Sphinx reads it, by priority. Sphinx's own
@@ -89,6 +89,7 @@ EVENTS = [
     ("env-updated", 500, mathml.write_math_assets),
     ("env-updated", 500, icons.write_icons),
     ("env-updated", 500, foreign.rewrite_when_terms_change),  # marks follow the whole book
+    ("env-updated", 500, equations.draw_every_equation),  # the ePub's, before its pages
     ("env-updated", 900, static_versions.before_pages),  # after the parts that write files
     # html-page-context: what a page's template gets; the policy and the bundles last, as
     # they rewrite the page's scripts and stylesheets.
@@ -108,6 +109,7 @@ EVENTS = [
     ("build-finished", 500, bundles.drop_unused),
     ("build-finished", 500, downloads.write_downloads),
     ("build-finished", 500, books.copy_downloads),
+    ("build-finished", 500, equations.check_none_left_to_imgmath),
 ]
 
 

@@ -62,26 +62,13 @@ def run(command: list[str], lang: str, env: dict, cwd: Path | None = None) -> bo
     return proc.wait() == 0
 
 
-def empty_epub_folder(folder: Path) -> None:
-    """The ePub builder packs every file of its folder: empty it, so that what an extension
-    wrote there after an earlier build (notebooks, MathJax) stays out. The equations' images,
-    named by their LaTeX and slow to make (one LaTeX run each), stay for the next build."""
-    math = folder / "_images" / "math"
-    kept = folder.with_name("epub-math")
-    shutil.rmtree(kept, ignore_errors=True)
-    if math.is_dir():
-        math.rename(kept)
-    shutil.rmtree(folder, ignore_errors=True)
-    if kept.is_dir():
-        math.parent.mkdir(parents=True)
-        kept.rename(math)
-
-
 def build_books(lang: str, env: dict) -> bool:
     """The edition's PDF and ePub into ``_build/pdf/<lang>/``; False when either fails."""
     work, name = project.edition_dir(lang), project.book_name(lang)
     latex = work / "latex"
-    empty_epub_folder(work / "epub")
+    # The ePub builder packs every file of its folder: empty it, so that what an extension
+    # wrote there after an earlier build (notebooks, equations since edited) stays out.
+    shutil.rmtree(work / "epub", ignore_errors=True)
     ok = (
         run(sphinx("latex", lang), lang, env)
         and run([*LATEXMK, f"{name}.tex"], lang, env, cwd=latex)

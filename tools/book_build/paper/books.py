@@ -6,9 +6,10 @@ to them from every page of the HTML edition.
 - In the PDF, the home page becomes an unnumbered preface and each page of its table of
   contents a numbered chapter (left alone, Sphinx makes the home page's sections chapters and
   the real chapters sections of the last one, where the table of contents sits).
-- The ePub shows equations as SVG images (``sphinx.ext.imgmath``): an e-reader runs no
-  MathJax, and runs no script at all, so its pages load none. Its pages are XHTML: a template
-  must close its empty elements (``<meta ... />``); epubcheck, in the tests, says where not.
+- The ePub shows equations as SVG images (``sphinx.ext.imgmath``, all drawn at once by
+  ``book_build.paper.equations``): an e-reader runs no MathJax, and runs no script at all, so
+  its pages load none. Its pages are XHTML: a template must close its empty elements
+  (``<meta ... />``); epubcheck, in the tests, says where not.
 - An HTML page links to its edition's PDF and ePub only when ``nox -s pdf`` has built both
   (``project.book_files``); the HTML build then copies them beside its pages, so the links,
   relative, work on any host and offline. See ``book_build.commands.pdf`` for the whole build.
