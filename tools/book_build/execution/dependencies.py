@@ -11,6 +11,7 @@ package: a rebuild too many beats a page showing outputs of old code. A chapter 
 """
 
 import ast
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -35,7 +36,8 @@ def chapter_source(chapter: Path) -> str:
     return "\n".join(lines)
 
 
-def imported_names(source: str, package: str, here: str = "") -> set[str]:
+@functools.cache  # every chapter reaches the same modules: each is parsed once per build
+def imported_names(source: str, package: str, here: str = "") -> frozenset[str]:
     """Dotted names of ``package``'s modules imported by ``source``, or ``WHOLE_PACKAGE``.
 
     ``here`` is the package that ``source`` belongs to (for relative imports); for a chapter
@@ -69,7 +71,7 @@ def imported_names(source: str, package: str, here: str = "") -> set[str]:
                 names.add(resolve(args[0].lstrip("."), level, anchor))
             else:
                 names.add(args[0])
-    return {n for n in names if n == WHOLE_PACKAGE or n.split(".")[0] == package}
+    return frozenset(n for n in names if n == WHOLE_PACKAGE or n.split(".")[0] == package)
 
 
 def called_name(func: ast.expr) -> str:
@@ -103,7 +105,7 @@ def package_files(package_dir: Path) -> list[Path]:
 def dependencies(chapter: Path, package_dir: Path, catalog: Path) -> list[Path]:
     """The files whose change can change ``chapter``'s outputs (empty: none of the package)."""
     package = package_dir.name
-    todo = imported_names(chapter_source(chapter), package)
+    todo = set(imported_names(chapter_source(chapter), package))
     seen: set[str] = set()
     files: set[Path] = set()
     while todo:
