@@ -4,11 +4,14 @@ images are imgmath's, imgmath draws none itself, and when it has to, the build s
 import re
 from pathlib import Path
 
+import pytest
 from sphinx.cmd.build import build_main
 from sphinx.ext import imgmath
 
 from book_build.commands.pdf import GLYPHS
 from book_build.paper import equations
+
+pytestmark = pytest.mark.pdf  # TeX Live's latex and dvisvgm
 
 CONF = """
 extensions = ["sphinx.ext.imgmath"]
@@ -74,8 +77,8 @@ def test_the_epub_shows_imgmath_s_own_images_all_drawn_at_once(tmp_path, monkeyp
     assert len(shown) == 4 and sorted(set(shown)) == sorted(documents)
     assert sorted(documents) == sorted(path.name for path in folder.iterdir())
 
-    # Each is the image imgmath draws from that document alone (with the fonts numbered as
-    # it numbers them), and the same whichever equations were drawn with it.
+    # Each is the image imgmath draws from that document alone, but for the numbers of its
+    # fonts, and the same whichever equations were drawn with it.
     for name, latex in documents.items():
         alone = tmp_path / "alone" / name
         alone.parent.mkdir(exist_ok=True)
