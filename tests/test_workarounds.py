@@ -16,6 +16,7 @@ from docutils import nodes
 from docutils.utils import new_document
 from myst_nb.ext.glue.utils import RetrievalError, retrieve_glue_data
 from sphinx.builders import _epub_base
+from sphinx.ext import imgmath
 from sphinx.search import js_index
 from sphinx.testing.util import SphinxTestApp
 
@@ -186,4 +187,11 @@ def test_sphinx_still_forgets_index_entries_of_unwritten_pages(tmp_path):
     assert indexes[1] == {}, (
         "Sphinx keeps the index entries of pages it does not write again (sphinx#12599 fixed?): "
         "remove tools/book_build/web/search.py and its row of the pipeline"
+    )
+
+
+def test_imgmath_still_draws_each_equation_alone():
+    assert "imgmath_batch_size" not in inspect.getsource(imgmath), (
+        "sphinx.ext.imgmath draws equations in batches now: set imgmath_batch_size in "
+        "book/conf.py and remove tools/book_build/paper/equations.py"
     )

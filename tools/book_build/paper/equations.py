@@ -8,6 +8,10 @@ would write for it. imgmath then only finds them. An equation this missed (if im
 names or wraps them differently) imgmath still draws, and the build warns that it had to
 (an error under ``-W``): the ePub is right either way, only slow.
 
+Workaround until imgmath draws equations in batches itself
+(https://github.com/sphinx-doc/sphinx/pull/14535, open: ``imgmath_batch_size``); canary:
+tests/test_workarounds.py::test_imgmath_still_draws_each_equation_alone.
+
 Each image is the page of the one document that holds its equation, cut to what is drawn: the
 same picture as imgmath's. Two things dvisvgm numbers across a document are numbered as in a
 document of one equation (the page, ``page1``; the fonts, in the order the image uses them), so
