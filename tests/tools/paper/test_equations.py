@@ -8,7 +8,6 @@ import pytest
 from sphinx.cmd.build import build_main
 from sphinx.ext import imgmath
 
-from book_build.commands.pdf import GLYPHS
 from book_build.paper import equations
 
 pytestmark = pytest.mark.pdf  # TeX Live's latex and dvisvgm
@@ -59,7 +58,7 @@ def build(tmp_path: Path) -> tuple[int, Path, str]:
 
 
 def sorted_glyphs(svg: str) -> str:
-    return GLYPHS.sub(lambda m: "".join(sorted(m[1].splitlines(True))), svg)
+    return equations.GLYPHS.sub(lambda m: "".join(sorted(m[1].splitlines(True))), svg)
 
 
 def test_the_epub_shows_imgmath_s_own_images_all_drawn_at_once(tmp_path, monkeypatch):

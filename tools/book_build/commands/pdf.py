@@ -15,7 +15,6 @@ date, whichever build ran their chapter: ``execution/kernels.py``), and nothing 
 """
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +26,6 @@ from book_build import project
 from book_build.commands import build
 
 LATEXMK = ["latexmk", "-pdfxe", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error"]
-GLYPHS = re.compile(r"(?<=<defs>\n)(.*?)(?=</defs>)", re.S)  # dvisvgm's glyphs, one per line
 TOOLS = {  # program: the Debian package that has it (the README lists them all)
     "xelatex": "texlive-xetex",
     "latexmk": "latexmk",
@@ -88,16 +86,13 @@ def build_books(lang: str, env: dict) -> bool:
 
 def reproducible_epub(path: Path, epoch: int) -> None:
     """The ePub at ``path`` with the same bytes on every build of a commit: each member dated
-    ``epoch`` (Sphinx dates them by when each file was written), and the glyphs that dvisvgm
-    defines in an equation's SVG in one order (it writes them in a varying one), in the same
-    member order and compression."""
+    ``epoch`` (Sphinx dates them by when each file was written), in the same member order and
+    compression. (The equations' images are the same bytes already: book_build.paper.equations.)"""
     date = time.gmtime(max(epoch, 315532800))[:6]  # a zip cannot date anything before 1980
     with zipfile.ZipFile(path) as old:
         members = [(info, old.read(info)) for info in old.infolist()]
     with zipfile.ZipFile(path, "w") as new:
         for info, data in members:
-            if info.filename.startswith("_images/math/") and info.filename.endswith(".svg"):
-                data = GLYPHS.sub(lambda m: "".join(sorted(m[1].splitlines(True))), data.decode())
             info.date_time = date
             new.writestr(info, data)
 

@@ -14,8 +14,9 @@ tests/test_workarounds.py::test_imgmath_still_draws_each_equation_alone.
 
 Each image is the page of the one document that holds its equation, cut to what is drawn: the
 same picture as imgmath's. Two things dvisvgm numbers across a document are numbered as in a
-document of one equation (the page, ``page1``; the fonts, in the order the image uses them), so
-an image depends on its equation alone, not on which others were drawn with it.
+document of one equation (the page, ``page1``; the fonts, in the order the image uses them), and
+the glyphs it defines, in a varying order, are sorted: an image's bytes depend on its equation
+alone, not on which others were drawn with it or on the run.
 """
 
 import re
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 BEGIN, END = r"\begin{document}", r"\end{document}"
 PAGE = re.compile(r"<g id='page\d+'>")
 FONT = re.compile(r"(?<=id='g)\d+(?=-)|(?<=#g)\d+(?=-)")  # 'g3-48': glyph 48 of font 3
+GLYPHS = re.compile(r"(?<=<defs>\n)(.*?)(?=</defs>)", re.S)  # one definition a line
 
 
 def math_folder(app: Sphinx) -> Path:
@@ -74,13 +76,14 @@ def documents(app: Sphinx) -> dict[str, str]:
 
 
 def as_if_alone(svg: str) -> str:
-    """A page of dvisvgm's SVG as the only page of its document would be."""
+    """A page of dvisvgm's SVG as the only page of its document would be, glyphs sorted."""
     svg = PAGE.sub("<g id='page1'>", svg)
     body = svg.index("<g id='page1'>")
     order: dict[str, str] = {}
     for font in FONT.findall(svg, body):
         order.setdefault(font, str(len(order)))
-    return FONT.sub(lambda m: order[m[0]], svg)
+    svg = FONT.sub(lambda m: order[m[0]], svg)
+    return GLYPHS.sub(lambda m: "".join(sorted(m[1].splitlines(True))), svg)
 
 
 def draw(latex: dict[str, str], folder: Path, config) -> None:
