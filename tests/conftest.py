@@ -75,11 +75,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(marker)
         if not any(item.get_closest_marker(marker) for marker in MARKERS):
             item.add_marker("unit")
-    # The longest first and the shortest last, as pytest-xdist hands tests out in this order,
-    # in chunks that stay with the worker that got them: the readers' notebooks (six minutes on
-    # one worker, which keeps their environment) start as soon as the site is built, and the
-    # unit tests, a second each, fill whichever worker is free at the end. (In the order of
-    # the files, the notebooks came last: a worker then idled for about 100 s.)
+    # The readers' notebooks first and the unit tests last, as pytest-xdist hands tests out in
+    # this order, in chunks that stay with the worker that got them: the notebooks (about six
+    # minutes, on the one worker that keeps their environment) start as soon as the site is
+    # built. In the order of the files they came last, and one worker ran them alone at the end.
     items.sort(key=turn)
     if chapter := config.getoption("chapter"):
         kept = [item for item in items if checks_chapter(item, chapter)]
