@@ -9,6 +9,7 @@ from sphinx.cmd.build import build_main
 from sphinx.ext import imgmath
 
 from book_build.paper import equations
+from book_build.paper.equations import sorted_glyphs
 
 pytestmark = pytest.mark.pdf  # TeX Live's latex and dvisvgm
 
@@ -55,10 +56,6 @@ def build(tmp_path: Path) -> tuple[int, Path, str]:
     command = ["-b", "epub", "-q", "-W", "-w", warnings, "-d", doctrees, src, out]
     status = build_main([str(arg) for arg in command])
     return status, out, warnings.read_text()
-
-
-def sorted_glyphs(svg: str) -> str:
-    return equations.GLYPHS.sub(lambda m: "".join(sorted(m[1].splitlines(True))), svg)
 
 
 def test_the_epub_shows_imgmath_s_own_images_all_drawn_at_once(tmp_path, monkeypatch):

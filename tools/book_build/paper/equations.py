@@ -82,7 +82,11 @@ def as_if_alone(svg: str) -> str:
     order: dict[str, str] = {}
     for font in FONT.findall(svg, body):
         order.setdefault(font, str(len(order)))
-    svg = FONT.sub(lambda m: order[m[0]], svg)
+    return sorted_glyphs(FONT.sub(lambda m: order[m[0]], svg))
+
+
+def sorted_glyphs(svg: str) -> str:
+    """dvisvgm's glyph definitions in one order (it writes them in a varying one)."""
     return GLYPHS.sub(lambda m: "".join(sorted(m[1].splitlines(True))), svg)
 
 
