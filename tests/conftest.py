@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -324,8 +325,30 @@ def watched(page: Page) -> Page:
     return page
 
 
+QUIET = 0.1  # seconds with no request in flight after the load event: the page has it all
+
+
 def visit(page: Page, url: str) -> Page:
-    page.goto(url, wait_until="networkidle")
+    """``page`` at ``url``, loaded, with every request it made finished. Not Playwright's
+    "networkidle", which waits a fixed 500 ms of quiet: half a minute of a worker's time over
+    the suite's visits. The checks that follow see the same requests (``watched``)."""
+    in_flight: set = set()
+    listeners = {
+        "request": lambda request: in_flight.add(request),
+        "requestfinished": lambda request: in_flight.discard(request),
+        "requestfailed": lambda request: in_flight.discard(request),
+    }
+    for event, listener in listeners.items():
+        page.on(event, listener)
+    page.goto(url, wait_until="load")
+    quiet_since, deadline = time.monotonic(), time.monotonic() + 30
+    while time.monotonic() - quiet_since < QUIET:
+        page.wait_for_timeout(20)  # Playwright delivers the page's events meanwhile
+        if in_flight:
+            quiet_since = time.monotonic()
+            assert time.monotonic() < deadline, f"{url}: still loading {in_flight}"
+    for event, listener in listeners.items():
+        page.remove_listener(event, listener)
     return page
 
 
