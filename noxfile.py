@@ -59,11 +59,10 @@ def tests(session: nox.Session) -> None:
         session.run(
             "npm", "ci", "--prefix", "tests/browser", "--no-audit", "--no-fund", external=True
         )
-    # One worker per core (pytest-xdist): builds, notebooks and Chromium overlap. `-n 0` after
-    # `--` runs in one process, for a debugger. (Not --dist worksteal: it splits modules across
-    # workers, so each sets up their module fixtures, a reader's environment among them; a
-    # fresh-clone run took 1,217 s with it, against 1,097 and 1,174 s without.)
-    session.run("pytest", "-n", "auto", *session.posargs)
+    # One worker per core (pytest-xdist): builds, notebooks and Chromium overlap; what travels
+    # whole to one worker is tests/conftest.py's choice (TRAVELS_WHOLE). `-n 0` after `--` runs
+    # in one process, for a debugger.
+    session.run("pytest", "-n", "auto", "--dist", "loadscope", *session.posargs)
 
 
 @nox.session(python=PYTHON)

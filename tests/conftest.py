@@ -76,20 +76,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(marker)
         if not any(item.get_closest_marker(marker) for marker in MARKERS):
             item.add_marker("unit")
-    # The readers' notebooks first and the unit tests last, as pytest-xdist hands tests out in
-    # this order, in chunks that stay with the worker that got them: the notebooks (about six
-    # minutes, on the one worker that keeps their environment) start as soon as the site is
-    # built. In the order of the files they came last, and one worker ran them alone at the end.
-    items.sort(key=turn)
     if chapter := config.getoption("chapter"):
         kept = [item for item in items if checks_chapter(item, chapter)]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
 
 
-def turn(item: pytest.Item) -> int:
-    """When a test is handed out: a reader's notebook first, a unit test last, others between."""
-    return 0 if "reader" in item.fixturenames else 2 if item.get_closest_marker("unit") else 1
+# --- How the two workers share the tests (pytest-xdist, `--dist loadscope`) ----------------
+# What travels whole to one worker: the readers' notebooks, which share one environment (about
+# six minutes of runs), and each module of the package's tests, which share their module's
+# fixtures (trainings, videos). Every other test travels alone, so that the workers end together:
+# with `--dist load`, which hands out chunks that stay with the worker that got them, one worker
+# ran a queue of end-to-end builds for two minutes after the other had run out of tests.
+# (`--dist loadgroup` would say this with marks, but pytest 9.2 drops them from the test ids:
+# pytest-dev/pytest-xdist#1386.)
+TRAVELS_WHOLE = ("tests/tools/offline/test_notebooks.py", "tests/package/")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None  # xdist's own, as asked
+
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scopes(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module.startswith(TRAVELS_WHOLE) else nodeid
+
+    return Scopes(config, log)
 
 
 def checks_chapter(item: pytest.Item, chapter: str) -> bool:
