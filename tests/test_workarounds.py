@@ -2,6 +2,10 @@
 then the workaround (named in the assertion's message) can go."""
 
 import inspect
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jupyter_client.connect
@@ -194,4 +198,25 @@ def test_imgmath_still_draws_each_equation_alone():
     assert "imgmath_batch_size" not in inspect.getsource(imgmath), (
         "sphinx.ext.imgmath draws equations in batches now: set imgmath_batch_size in "
         "book/conf.py and remove tools/book_build/paper/equations.py"
+    )
+
+
+def test_xdist_still_ignores_its_group_marks(tmp_path):
+    (tmp_path / "test_grouped.py").write_text(
+        "import pytest\n\n"
+        "@pytest.mark.xdist_group(name='together')\n"
+        "@pytest.mark.parametrize('i', range(4))\n"
+        "def test_one(i):\n    pass\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "xdist", "-n", "2", "--dist", "loadgroup", "-v"],
+        cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": ""},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:]
+    workers = set(re.findall(r"\[(gw\d)\].*test_one", result.stdout))
+    assert "@together" not in result.stdout and len(workers) == 2, (
+        "pytest-xdist keeps the tests of an xdist_group on one worker again "
+        "(pytest-dev/pytest-xdist#1386): mark the groups of tests/conftest.py's TRAVELS_WHOLE "
+        "with xdist_group and run --dist loadgroup instead of its scheduler"
     )
