@@ -84,13 +84,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 # --- How the two workers share the tests (pytest-xdist, `--dist loadscope`) ----------------
 # What travels whole to one worker: the readers' notebooks, which share one environment (about
-# six minutes of runs), and each module of the package's tests, which share their module's
-# fixtures (trainings, videos). Every other test travels alone, so that the workers end together:
-# with `--dist load`, which hands out chunks that stay with the worker that got them, one worker
-# ran a queue of end-to-end builds for two minutes after the other had run out of tests.
+# six minutes of runs); each module of the package's tests, which share their module's fixtures
+# (trainings, videos); and the PDF's tests, one of which builds the PDF again in the edition's
+# own folder while others read its LaTeX log. Every other test travels alone, so that the
+# workers end together: with `--dist load`, which hands out chunks that stay with the worker
+# that got them, one worker ran a queue of end-to-end builds for two minutes after the other had
+# run out of tests.
 # (`--dist loadgroup` would say this with marks, but pytest 9.2 drops them from the test ids:
 # pytest-dev/pytest-xdist#1386.)
-TRAVELS_WHOLE = ("tests/tools/offline/test_notebooks.py", "tests/package/")
+TRAVELS_WHOLE = (
+    "tests/tools/offline/test_notebooks.py",
+    "tests/package/",
+    "tests/tools/paper/test_pdf.py",
+)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -346,8 +352,9 @@ QUIET = 0.1  # seconds with no request in flight after the load event: the page 
 
 def visit(page: Page, url: str) -> Page:
     """``page`` at ``url``, loaded, with every request it made finished. Not Playwright's
-    "networkidle", which waits a fixed 500 ms of quiet: half a minute of a worker's time over
-    the suite's visits. The checks that follow see the same requests (``watched``)."""
+    "networkidle", which waits a fixed 500 ms of quiet after the last request: about 0.4 s more
+    a visit, close to a minute of a worker's time over the suite. The checks that follow see
+    the same requests (``watched``)."""
     in_flight: set = set()
     listeners = {
         "request": lambda request: in_flight.add(request),
