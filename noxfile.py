@@ -62,7 +62,9 @@ def tests(session: nox.Session) -> None:
     # One worker per core (pytest-xdist): builds, notebooks and Chromium overlap; what travels
     # whole to one worker is tests/conftest.py's choice (TRAVELS_WHOLE). `-n 0` after `--` runs
     # in one process, for a debugger.
-    session.run("pytest", "-n", "auto", "--dist", "loadscope", *session.posargs)
+    session.run(
+        "pytest", "-n", "auto", "--dist", "loadscope", "--no-loadscope-reorder", *session.posargs
+    )
 
 
 @nox.session(python=PYTHON)

@@ -76,6 +76,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(marker)
         if not any(item.get_closest_marker(marker) for marker in MARKERS):
             item.add_marker("unit")
+    # Handed out in this order (`--no-loadscope-reorder`): the readers' notebooks first, the
+    # longest work of the run, which waits for the site and then runs for six minutes on one
+    # worker; then the files in order, so the package's tests, which need no site, keep the
+    # other worker busy while the site builds.
+    items.sort(key=lambda item: not item.nodeid.startswith(READERS))
     if chapter := config.getoption("chapter"):
         kept = [item for item in items if checks_chapter(item, chapter)]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
@@ -92,8 +97,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # run out of tests.
 # (`--dist loadgroup` would say this with marks, but pytest 9.2 drops them from the test ids:
 # pytest-dev/pytest-xdist#1386.)
+READERS = "tests/tools/offline/test_notebooks.py"
 TRAVELS_WHOLE = (
-    "tests/tools/offline/test_notebooks.py",
+    READERS,
     "tests/package/",
     "tests/tools/paper/test_pdf.py",
 )
