@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 from playwright.sync_api import Locator, Page, sync_playwright
+from xdist.scheduler import LoadScopeScheduling
 
 from book_build.commands.lighthouse import GzipHandler
 from book_build.project import BUILD_CATALOG, PACKAGE, copy_project
@@ -77,9 +78,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not any(item.get_closest_marker(marker) for marker in MARKERS):
             item.add_marker("unit")
     # Handed out in this order (`--no-loadscope-reorder`): the readers' notebooks first, the
-    # longest work of the run, which waits for the site and then runs for six minutes on one
-    # worker; then the files in order, so the package's tests, which need no site, keep the
-    # other worker busy while the site builds.
+    # longest work of the run; then the files in order, so the package's tests, which need no
+    # site, keep the other worker busy while the site builds.
     items.sort(key=lambda item: not item.nodeid.startswith(READERS))
     if chapter := config.getoption("chapter"):
         kept = [item for item in items if checks_chapter(item, chapter)]
@@ -105,19 +105,15 @@ TRAVELS_WHOLE = (
 )
 
 
+class Scopes(LoadScopeScheduling):
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        return module if module.startswith(TRAVELS_WHOLE) else nodeid
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    if config.getvalue("dist") != "loadscope":
-        return None  # xdist's own, as asked
-
-    from xdist.scheduler import LoadScopeScheduling
-
-    class Scopes(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return module if module.startswith(TRAVELS_WHOLE) else nodeid
-
-    return Scopes(config, log)
+    return Scopes(config, log) if config.getvalue("dist") == "loadscope" else None
 
 
 def checks_chapter(item: pytest.Item, chapter: str) -> bool:
