@@ -17,6 +17,7 @@ languages/       one build per language, and what makes a page read in it
   references       the bibliography, its words in the edition's language
 execution/       running the chapters
   kernels          the kernel provisioner of the build (Unix sockets, no TCP port races)
+  warm             a process that imports what every kernel imports, and forks the kernels
   dependencies     the package files each chapter's outputs depend on; stale outputs dropped
   outputs          the package's explorers and animations as each builder shows them
 web/             the page a reader's browser gets
