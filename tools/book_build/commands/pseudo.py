@@ -337,10 +337,9 @@ HOOK = textwrap.dedent('''
     import importlib.abc, importlib.util, json, os, sys
 
     def logged(print_figure):
-        log = os.path.join(os.environ["BOOK_PSEUDO_FIGURES"], f"{os.getpid()}.jsonl")
-
         def logging_print_figure(self, *args, **kwargs):
             result = print_figure(self, *args, **kwargs)
+            log = os.path.join(os.environ["BOOK_PSEUDO_FIGURES"], f"{os.getpid()}.jsonl")
             try:
                 from IPython import get_ipython
                 from matplotlib.text import Text
@@ -376,7 +375,9 @@ HOOK = textwrap.dedent('''
             spec.loader.exec_module = exec_module
             return spec
 
-    if "ipykernel_launcher" in " ".join(getattr(sys, "orig_argv", sys.argv)):
+    # A kernel, or the process the build forks kernels from (book_build.execution.warm).
+    started = " ".join(getattr(sys, "orig_argv", sys.argv))
+    if "ipykernel_launcher" in started or "book_build.execution.warm" in started:
         sys.meta_path.insert(0, Hook())
 ''')
 
