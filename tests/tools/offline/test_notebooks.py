@@ -82,6 +82,9 @@ def reader(tmp_path_factory) -> dict:
     env["JUPYTER_DATA_DIR"] = str(root / "jupyter")  # no kernel of this machine's user
     if extra := pip_extra_index():
         env["PIP_EXTRA_INDEX_URL"] = extra
+    # pip byte-compiles every module it installs (PyTorch's thousands: 18 s of the first
+    # notebook's 31 s install here); Python compiles the ones a chapter imports as it does.
+    env["PIP_NO_COMPILE"] = "1"
     subprocess.run(
         [venv / "bin" / "python", "-m", "pip", "install", "--quiet",
          "-c", REPO / "constraints.txt", "ipykernel", "nbclient"],
