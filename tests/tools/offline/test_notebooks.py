@@ -82,8 +82,8 @@ def reader(tmp_path_factory) -> dict:
     env["JUPYTER_DATA_DIR"] = str(root / "jupyter")  # no kernel of this machine's user
     if extra := pip_extra_index():
         env["PIP_EXTRA_INDEX_URL"] = extra
-    # pip byte-compiles every module it installs (PyTorch's thousands: 18 s of the first
-    # notebook's 31 s install here); Python compiles the ones a chapter imports as it does.
+    # pip byte-compiles every module it installs (PyTorch's thousands); Python compiles the ones
+    # a chapter imports as it imports them. Install and first import: 23 s here, not 42.
     env["PIP_NO_COMPILE"] = "1"
     subprocess.run(
         [venv / "bin" / "python", "-m", "pip", "install", "--quiet",
