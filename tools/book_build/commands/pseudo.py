@@ -41,6 +41,7 @@ from pathlib import Path
 import polib
 
 from book_build import project
+from book_build.execution import warm
 from book_build.languages import listings, markup
 
 # --- The pseudo-translation ------------------------------------------------------------------
@@ -375,11 +376,11 @@ HOOK = textwrap.dedent('''
             spec.loader.exec_module = exec_module
             return spec
 
-    # A kernel, or the process the build forks kernels from (book_build.execution.warm).
+    # A kernel, or the process the build forks kernels from (execution.warm).
     started = " ".join(getattr(sys, "orig_argv", sys.argv))
-    if "ipykernel_launcher" in started or "book_build.execution.warm" in started:
+    if "ipykernel_launcher" in started or "WARM_MODULE" in started:
         sys.meta_path.insert(0, Hook())
-''')
+''').replace("WARM_MODULE", warm.__name__)
 
 
 def chapter_of(cells: list[str], book: Path) -> str:

@@ -1,4 +1,4 @@
-"""A warm start for the build's kernels: one process per edition imports what every chapter's
+"""A warm start for the build's kernels: one process per Sphinx run imports what every chapter's
 kernel imports first (ipykernel, PyTorch, Matplotlib, scikit-learn's datasets), then forks a
 kernel for each chapter.
 
@@ -27,6 +27,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+import traceback
 
 import psutil
 
@@ -67,12 +69,11 @@ class Forked:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        waited = 0.0
+        deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
-            if timeout is not None and waited >= timeout:
+            if deadline is not None and time.monotonic() >= deadline:
                 raise subprocess.TimeoutExpired(str(self.pid), timeout)
-            threading.Event().wait(0.01)
-            waited += 0.01
+            time.sleep(0.01)
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
@@ -95,12 +96,13 @@ class WarmStart:
     _asked = 0  # kernels this process has started
 
     def __init__(self):
-        self.replies, write = os.pipe()
+        read, write = os.pipe()
         self.process = subprocess.Popen(
             [sys.executable, "-m", __name__, str(write)],
-            stdin=subprocess.PIPE, pass_fds=(write,), env=dict(os.environ), text=True,
+            stdin=subprocess.PIPE, pass_fds=(write,), text=True,
         )  # fmt: skip
         os.close(write)
+        self.replies = os.fdopen(read)
 
     @classmethod
     def get(cls) -> "WarmStart":
@@ -130,14 +132,9 @@ class WarmStart:
             request = {"argv": cmd, "env": env, "cwd": str(cwd) if cwd else None}
             self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()
-            pid = b""
-            while not pid.endswith(b"\n"):
-                chunk = os.read(self.replies, 16)
-                if not chunk:
-                    raise RuntimeError(
-                        f"the kernels' warm start ended: exit code {self.process.wait()}"
-                    )
-                pid += chunk
+            pid = self.replies.readline()
+        if not pid:
+            raise RuntimeError(f"the kernels' warm start ended: exit code {self.process.wait()}")
         return Forked(int(pid))
 
 
@@ -163,8 +160,6 @@ def become_kernel(argv: list[str], env: dict[str, str], cwd: str | None, reply: 
     except SystemExit as end:
         code = end.code if isinstance(end.code, int) else int(end.code is not None)
     except BaseException:
-        import traceback
-
         traceback.print_exc()
         code = 1
     finally:
